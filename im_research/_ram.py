@@ -1,0 +1,130 @@
+"""RAM matrices: implied moments and their derivatives for one group.
+
+Variables are ordered observed first (p) then latent (m); ``A`` holds directed paths
+(loadings and regressions, ``A[i, j]`` = effect of j on i), ``S`` (co)variances and ``m``
+intercepts/means. With ``B = (I - A)^-1``:
+
+    Sigma = (B S B')[:p, :p],   mu = (B m)[:p]
+
+This is algebraically the same model as lavaan's LISREL "all-y" representation; the RAM
+form keeps the derivatives short. All derivative formulas are written out in
+``docs/estimation.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["RAM"]
+
+
+class RAM:
+    """Implied moments of one group as functions of the free-parameter vector.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Parameter-table rows of this group (no ``:=`` rows).
+    ov, lv : list of str
+    npar : int
+        Length of the free-parameter vector (all groups).
+    """
+
+    def __init__(self, rows, ov, lv, npar):
+        self.ov, self.lv = list(ov), list(lv)
+        self.p = len(ov)
+        self.t = self.p + len(lv)
+        self.npar = npar
+        pos = {v: i for i, v in enumerate(self.ov + self.lv)}
+        self.A0 = np.zeros((self.t, self.t))
+        self.S0 = np.zeros((self.t, self.t))
+        self.m0 = np.zeros(self.t)
+        a_cells, s_cells, m_cells = [], [], []
+        for _, r in rows.iterrows():
+            op, pid = r["op"], int(r["pid"])
+            val = r["value"]
+            if op == "=~":
+                i, j = pos[r["rhs"]], pos[r["lhs"]]
+                kind = "A"
+            elif op == "~":
+                i, j = pos[r["lhs"]], pos[r["rhs"]]
+                kind = "A"
+            elif op == "~~":
+                i, j = pos[r["lhs"]], pos[r["rhs"]]
+                kind = "S"
+            elif op == "~1":
+                i, j = pos[r["lhs"]], 0
+                kind = "m"
+            else:
+                continue
+            if pid >= 0:
+                {"A": a_cells, "S": s_cells, "m": m_cells}[kind].append((i, j, pid))
+            else:
+                v = 0.0 if np.isnan(val) else float(val)
+                if kind == "A":
+                    self.A0[i, j] = v
+                elif kind == "S":
+                    self.S0[i, j] = self.S0[j, i] = v
+                else:
+                    self.m0[i] = v
+
+        def arr(cells):
+            a = np.array(cells, dtype=int).reshape(-1, 3)
+            return a[:, 0], a[:, 1], a[:, 2]
+
+        self.a_i, self.a_j, self.a_pid = arr(a_cells)
+        self.s_i, self.s_j, self.s_pid = arr(s_cells)
+        self.m_i, _, self.m_pid = arr(m_cells)
+        self.s_offdiag = self.s_i != self.s_j
+        self.meanstructure = bool(len(self.m_pid)) or bool(np.any(self.m0))
+        self._eye = np.eye(self.t)
+
+    # -- matrices ---------------------------------------------------------------------
+    def matrices(self, theta):
+        A = self.A0.copy()
+        S = self.S0.copy()
+        m = self.m0.copy()
+        A[self.a_i, self.a_j] = theta[self.a_pid]
+        S[self.s_i, self.s_j] = theta[self.s_pid]
+        S[self.s_j, self.s_i] = theta[self.s_pid]
+        m[self.m_i] = theta[self.m_pid]
+        return A, S, m
+
+    def implied(self, theta):
+        """Return (Sigma, mu, B, C) where C = B S B' is the covariance of all variables."""
+        A, S, m = self.matrices(theta)
+        B = np.linalg.inv(self._eye - A)
+        C = B @ S @ B.T
+        p = self.p
+        return C[:p, :p], (B @ m)[:p], B, C, S, m
+
+    def delta(self, theta):
+        """Derivatives of the implied moments.
+
+        Returns (Sigma, mu, dSigma, dmu, aux): ``dSigma`` has shape (npar, p, p) and
+        ``dmu`` (npar, p); rows for parameters of other groups are zero.
+        """
+        Sigma, mu, B, C, S, m = self.implied(theta)
+        p = self.p
+        L = B[:p, :]
+        dS = np.zeros((self.npar, p, p))
+        dm = np.zeros((self.npar, p))
+        if len(self.a_pid):
+            Li = L[:, self.a_i]  # p x c
+            Cj = C[self.a_j, :p]  # c x p
+            contrib = np.einsum("pc,cq->cpq", Li, Cj)
+            contrib = contrib + contrib.transpose(0, 2, 1)
+            np.add.at(dS, self.a_pid, contrib)
+            if self.meanstructure:
+                Bm = B @ m
+                np.add.at(dm, self.a_pid, (Li * Bm[self.a_j]).T)
+        if len(self.s_pid):
+            Li = L[:, self.s_i]
+            Lj = L[:, self.s_j]
+            contrib = np.einsum("pc,qc->cpq", Li, Lj)
+            off = self.s_offdiag
+            contrib[off] = contrib[off] + contrib[off].transpose(0, 2, 1)
+            np.add.at(dS, self.s_pid, contrib)
+        if len(self.m_pid):
+            np.add.at(dm, self.m_pid, L[:, self.m_i].T)
+        return Sigma, mu, dS, dm, (B, C, S, m)

@@ -1,0 +1,585 @@
+"""``fit()``: maximum-likelihood estimation of lavaan models.
+
+The estimation core is our own (numpy/scipy) so that every number can be made to agree
+with lavaan; semopy is only used as a cross-check in tests and as a benchmark baseline
+(see ``docs/why_our_own_core.md``).
+
+Examples
+--------
+>>> import im_research as ir
+>>> hs = ir.datasets.load_reference("HolzingerSwineford1939")   # doctest: +SKIP
+>>> res = ir.fit("visual =~ x1 + x2 + x3", data=hs)               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import _ram
+from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
+                     IdentificationError)
+from .partable import build_partable
+from .syntax import parse
+
+__all__ = ["fit", "SampleStats"]
+
+_ESTIMATORS = ("ML",)
+_MISSING = ("listwise",)
+
+
+@dataclass
+class SampleStats:
+    """Sample moments of one group (covariance with divisor N, as lavaan's ML)."""
+
+    nobs: int
+    cov: np.ndarray
+    mean: np.ndarray | None
+    names: list[str]
+    data: pd.DataFrame | None = None
+    dropped: list = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------
+# data handling
+# ---------------------------------------------------------------------------------------
+def _suggest(name, candidates):
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
+    missing = [v for v in ov if v not in data.columns]
+    if missing:
+        msgs = []
+        for v in missing:
+            hint = _suggest(v, list(data.columns) + lv)
+            msgs.append(f"{v!r}{hint}")
+        raise DataError(
+            "the model uses variables that are not columns of the data: " + "; ".join(msgs)
+            + " (names are case-sensitive; a latent variable must be defined with =~ before"
+            " it is used)")
+    for v in ov:
+        col = data[v]
+        if isinstance(col, pd.DataFrame):
+            raise DataError(f"column {v!r} appears more than once in the data; rename one")
+        if pd.api.types.is_bool_dtype(col):
+            continue
+        if not pd.api.types.is_numeric_dtype(col):
+            bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
+            example = (f" (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})" if len(bad) else "")
+            raise DataError(
+                f"column {v!r} is not numeric{example}. Recode it to numbers first "
+                "(im_research.io.read_survey maps Likert labels and Persian digits to codes),"
+                " or declare it ordered.")
+        if col.notna().sum() == 0:
+            raise DataError(f"column {v!r} has no observed values (all missing); remove it "
+                            "from the model or fix the import")
+
+
+def _sample_stats_from_data(data, ov, missing, meanstructure, group_label=None):
+    sub = data[ov].astype(float)
+    complete = sub.notna().all(axis=1)
+    dropped = list(sub.index[~complete])
+    where = "" if group_label is None else f" in group {group_label!r}"
+    if dropped:
+        if missing == "listwise":
+            n_na = sub.isna().sum()
+            per_col = ", ".join(f"{c}: {k}" for c, k in n_na[n_na > 0].items())
+            msg = (f"listwise deletion dropped {len(dropped)} of {len(sub)} rows{where} with "
+                   f"missing values (missing per column: {per_col}); "
+                   f"use missing='fiml' to keep them")
+            warnings.warn(msg, DataWarning, stacklevel=4)
+        sub = sub[complete]
+    n = len(sub)
+    if n < 2:
+        raise DataError(f"only {n} complete row(s){where}; cannot estimate a covariance matrix")
+    x = sub.to_numpy()
+    mean = x.mean(axis=0)
+    cov = np.cov(x, rowvar=False, bias=True).reshape(len(ov), len(ov))
+    sd = np.sqrt(np.diag(cov))
+    const = [v for v, s in zip(ov, sd) if s == 0]
+    if const:
+        raise DataError(f"column(s) {const} are constant{where} (zero variance); a constant "
+                        "cannot be modelled — remove it from the model")
+    return SampleStats(n, cov, mean if meanstructure else None, list(ov), sub, dropped)
+
+
+def _check_pd(cov, names, where):
+    eig = np.linalg.eigvalsh(cov)
+    if eig[0] <= 1e-10 * max(eig[-1], 1e-300):
+        # name the variables involved in the smallest eigenvector
+        w, v = np.linalg.eigh(cov)
+        vec = np.abs(v[:, 0])
+        involved = [names[i] for i in np.argsort(-vec)[:4] if vec[i] > 0.1]
+        raise DataError(
+            f"the {where} is not positive definite (smallest eigenvalue {eig[0]:.3g}); "
+            f"variables involved: {involved}. Look for a variable that is a sum or copy of "
+            "others, more variables than cases, or a mistyped matrix entry.")
+
+
+def _cov_input(cov, nobs, means, sd, ov):
+    if isinstance(cov, pd.DataFrame):
+        names = [str(c) for c in cov.columns]
+        if list(map(str, cov.index)) != names:
+            raise DataError("cov: row and column names must be the same variables in the same"
+                            " order")
+        mat = cov.to_numpy(dtype=float)
+    else:
+        raise DataError("cov must be a pandas DataFrame with variable names as index and "
+                        "columns (e.g. pd.DataFrame(matrix, index=names, columns=names))")
+    if nobs is None:
+        raise DataError("nobs= (the sample size) is required with cov=")
+    nobs = int(nobs)
+    if not np.allclose(mat, mat.T, atol=1e-8):
+        i, j = np.unravel_index(np.argmax(np.abs(mat - mat.T)), mat.shape)
+        raise DataError(f"cov is not symmetric: entry [{names[i]}, {names[j]}] = {mat[i, j]} "
+                        f"but [{names[j]}, {names[i]}] = {mat[j, i]}")
+    missing = [v for v in ov if v not in names]
+    if missing:
+        raise DataError(f"variables {missing} are in the model but not in cov (it has "
+                        f"{names})")
+    idx = [names.index(v) for v in ov]
+    mat = mat[np.ix_(idx, idx)]
+    is_cor = np.allclose(np.diag(mat), 1.0)
+    if sd is not None:
+        sd_s = pd.Series(sd) if not isinstance(sd, pd.Series) else sd
+        if isinstance(sd, (list, tuple, np.ndarray)):
+            sd_s = pd.Series(np.asarray(sd, float), index=names)
+        miss = [v for v in ov if v not in sd_s.index]
+        if miss:
+            raise DataError(f"sd= lacks standard deviations for {miss}")
+        if not is_cor:
+            raise DataError("sd= was given but cov is not a correlation matrix (its diagonal"
+                            " is not all 1); give either a covariance matrix, or a "
+                            "correlation matrix with sd=")
+        d = sd_s[ov].to_numpy(float)
+        if np.any(d <= 0):
+            raise DataError("sd= must be positive")
+        mat = mat * np.outer(d, d)
+    elif is_cor:
+        warnings.warn("cov has a unit diagonal: it is analysed as a covariance matrix. If it is "
+                      "a correlation matrix from a paper, pass the SDs with sd= so that "
+                      "unstandardized estimates and SEs are right.", DataWarning, stacklevel=3)
+    _check_pd(mat, ov, "covariance matrix given in cov=")
+    mean = None
+    if means is not None:
+        ms = pd.Series(means) if not isinstance(means, pd.Series) else means
+        mean = ms[ov].to_numpy(float)
+    # lavaan's sample.cov.rescale: input divisor N-1 -> ML divisor N
+    return SampleStats(nobs, mat * (nobs - 1) / nobs, mean, list(ov))
+
+
+# ---------------------------------------------------------------------------------------
+# starting values (lavaan's, simplified: fabin3-type loadings, 0.5 s_ii residuals)
+# ---------------------------------------------------------------------------------------
+def _start_values(pt, info, stats_by_group, std_lv):
+    theta = np.full(int(pt["pid"].max()) + 1 if (pt["pid"] >= 0).any() else 0, np.nan)
+    for g, st in enumerate(stats_by_group):
+        S = st.cov
+        pos = {v: i for i, v in enumerate(st.names)}
+        rows = pt[(pt["group"] == g) & (pt["op"] != ":=")]
+        lam, psi = {}, {}
+        for f, inds in info.indicators.items():
+            obs = [v for v in inds if v in pos]
+            if not obs:
+                continue
+            r = obs[0]
+            ir = pos[r]
+            for i_name in obs[1:]:
+                i = pos[i_name]
+                others = [pos[v] for v in obs if v not in (r, i_name)]
+                if others:
+                    Srr = S[np.ix_(others, others)]
+                    try:
+                        w = np.linalg.solve(Srr, S[others, ir])
+                        den = S[ir, others] @ w
+                        val = (S[i, others] @ w) / den if den > 0 else 1.0
+                    except np.linalg.LinAlgError:
+                        val = 1.0
+                else:
+                    val = 1.0
+                lim = np.sqrt(S[i, i] / (0.1 * S[ir, ir]))
+                lam[(f, i_name)] = float(np.clip(val, -lim, lim))
+            # common variance of the marker from triads, bounded
+            est = []
+            for a in range(1, len(obs)):
+                for b in range(a + 1, len(obs)):
+                    ja, jb = pos[obs[a]], pos[obs[b]]
+                    if S[ja, jb] != 0:
+                        est.append(S[ir, ja] * S[ir, jb] / S[ja, jb])
+            ps = float(np.median(est)) if est else 0.5 * S[ir, ir]
+            psi[f] = float(np.clip(ps, 0.05 * S[ir, ir], 0.95 * S[ir, ir]))
+        for _, r in rows.iterrows():
+            pid = int(r["pid"])
+            if pid < 0 or not np.isnan(theta[pid]):
+                continue
+            if not np.isnan(r["start"]):
+                theta[pid] = r["start"]
+                continue
+            op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
+            if op == "=~":
+                v = lam.get((lhs, rhs), 1.0)
+                if std_lv:
+                    v *= np.sqrt(psi.get(lhs, 1.0))
+                theta[pid] = v
+            elif op == "~~" and lhs == rhs:
+                if lhs in pos:
+                    theta[pid] = 0.5 * S[pos[lhs], pos[lhs]] if lhs not in info.ov_x else \
+                        S[pos[lhs], pos[lhs]]
+                elif lhs in info.lv_x:
+                    theta[pid] = psi.get(lhs, 0.05)
+                else:
+                    theta[pid] = 0.05
+            elif op == "~~":
+                if lhs in info.ov_x and rhs in info.ov_x:
+                    theta[pid] = S[pos[lhs], pos[rhs]]
+                else:
+                    theta[pid] = 0.0
+            elif op == "~1":
+                theta[pid] = st.mean[pos[lhs]] if (lhs in pos and st.mean is not None) else 0.0
+            else:
+                theta[pid] = 0.0
+        # observed-variable regressions: OLS starts (lavaan does this for models w/o latents)
+        if not info.lv:
+            for y in info.ov_y:
+                reg = rows[(rows["op"] == "~") & (rows["lhs"] == y)]
+                xs = [x for x in reg["rhs"] if x in pos]
+                if not xs or len(xs) != len(reg):
+                    continue
+                ix = [pos[x] for x in xs]
+                try:
+                    b = np.linalg.solve(S[np.ix_(ix, ix)], S[ix, pos[y]])
+                except np.linalg.LinAlgError:
+                    continue
+                for (_, r), bval in zip(reg.iterrows(), b):
+                    if r["pid"] >= 0 and np.isnan(r["start"]):
+                        theta[int(r["pid"])] = bval
+                resid = S[pos[y], pos[y]] - S[ix, pos[y]] @ b
+                vrow = rows[(rows["op"] == "~~") & (rows["lhs"] == y) & (rows["rhs"] == y)]
+                if len(vrow) and vrow["pid"].iloc[0] >= 0 and 0.01 * S[pos[y], pos[y]] < resid:
+                    theta[int(vrow["pid"].iloc[0])] = resid
+    theta[np.isnan(theta)] = 0.0
+    return theta
+
+
+# ---------------------------------------------------------------------------------------
+# objective, gradient and expected information
+# ---------------------------------------------------------------------------------------
+class MLProblem:
+    """ML discrepancy summed over groups with weights N_g / N.
+
+    ``F = sum_g w_g [log|Sigma| + tr(S Sigma^-1) - log|S| - p + (m - mu)' Sigma^-1 (m - mu)]``
+    (lavaan reports ``fmin = F / 2``; chi-square is ``N * F``).
+    """
+
+    def __init__(self, rams, stats):
+        self.rams = rams
+        self.stats = stats
+        self.ntotal = sum(s.nobs for s in stats)
+        self.weights = np.array([s.nobs / self.ntotal for s in stats])
+        self.logdetS = [np.linalg.slogdet(s.cov)[1] for s in stats]
+        self.npar = rams[0].npar
+
+    def objective(self, theta):
+        total = 0.0
+        for ram, st, w, lds in zip(self.rams, self.stats, self.weights, self.logdetS):
+            Sigma, mu, *_ = ram.implied(theta)
+            try:
+                Lc = np.linalg.cholesky(Sigma)
+            except np.linalg.LinAlgError:
+                return np.inf
+            logdet = 2 * np.log(np.diag(Lc)).sum()
+            Sinv = np.linalg.inv(Sigma)
+            f = logdet + np.trace(Sinv @ st.cov) - lds - ram.p
+            if st.mean is not None:
+                d = st.mean - mu
+                f += d @ Sinv @ d
+            total += w * f
+        return total
+
+    def evaluate(self, theta, info=True):
+        """Return (F, gradient of F, unit expected information) or F=inf if not PD."""
+        F = 0.0
+        grad = np.zeros(self.npar)
+        I = np.zeros((self.npar, self.npar)) if info else None
+        for ram, st, w, lds in zip(self.rams, self.stats, self.weights, self.logdetS):
+            Sigma, mu, dS, dm, _ = ram.delta(theta)
+            try:
+                Lc = np.linalg.cholesky(Sigma)
+            except np.linalg.LinAlgError:
+                return np.inf, None, None
+            logdet = 2 * np.log(np.diag(Lc)).sum()
+            Sinv = np.linalg.inv(Sigma)
+            W = st.cov
+            f = logdet + np.trace(Sinv @ W) - lds - ram.p
+            if st.mean is not None:
+                d = st.mean - mu
+                f += d @ Sinv @ d
+                W = W + np.outer(d, d)
+            Omega = Sinv @ (W - Sigma) @ Sinv
+            g = -np.einsum("kab,ab->k", dS, Omega)
+            if st.mean is not None:
+                g -= 2 * dm @ (Sinv @ d)
+            F += w * f
+            grad += w * g
+            if info:
+                X = Sinv @ dS  # (k, p, p)
+                Ig = 0.5 * np.einsum("kab,lba->kl", X, X)
+                if st.mean is not None or ram.meanstructure:
+                    Ig += dm @ Sinv @ dm.T
+                I += w * Ig
+        return F, grad, I
+
+
+def _fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10):
+    theta = theta0.copy()
+    F, g, I = problem.evaluate(theta)
+    if not np.isfinite(F):
+        # lavaan: non-finite start -> shrink starts
+        for _ in range(10):
+            theta = theta / 10 + 0.0
+            F, g, I = problem.evaluate(theta)
+            if np.isfinite(F):
+                break
+        else:
+            return theta, F, g, I, False, 0, "the starting values give a non-positive-definite" \
+                " implied covariance matrix"
+    it = 0
+    for it in range(1, max_iter + 1):
+        try:
+            step = -np.linalg.solve(2 * I, g)
+        except np.linalg.LinAlgError:
+            step = -np.linalg.lstsq(2 * I, g, rcond=None)[0]
+        alpha = 1.0
+        for _ in range(40):
+            cand = theta + alpha * step
+            Fc, gc, Ic = problem.evaluate(cand)
+            if np.isfinite(Fc) and Fc <= F + 1e-12 * max(1.0, abs(F)):
+                break
+            alpha /= 2
+        else:
+            return theta, F, g, I, bool(np.max(np.abs(g)) < 1e-6), it, "line search failed"
+        dF = F - Fc
+        theta, F, g, I = cand, Fc, gc, Ic
+        if np.max(np.abs(g)) < tol or (dF < 1e-15 and np.max(np.abs(g)) < 1e-6):
+            return theta, F, g, I, True, it, "converged"
+    return theta, F, g, I, False, it, f"no convergence after {max_iter} iterations"
+
+
+def _quasi_newton(problem: MLProblem, theta0):
+    from scipy.optimize import minimize
+
+    def fun(th):
+        F, g, _ = problem.evaluate(th, info=False)
+        if not np.isfinite(F):
+            return 1e10, np.zeros_like(th)
+        return F, g
+
+    res = minimize(fun, theta0, jac=True, method="BFGS",
+                   options={"gtol": 1e-9, "maxiter": 20000})
+    F, g, I = problem.evaluate(res.x)
+    ok = np.isfinite(F) and np.max(np.abs(g)) < 1e-5
+    return res.x, F, g, I, ok, res.nit, res.message
+
+
+def _name_params(pt, pids):
+    out = []
+    for pid in pids:
+        r = pt[pt["pid"] == pid].iloc[0]
+        out.append(f"{r['lhs']} {r['op']} {r['rhs']}".strip())
+    return out
+
+
+def _check_identification(pt, I, npar):
+    if npar == 0:
+        return
+    w, v = np.linalg.eigh(I)
+    scale = max(abs(w[-1]), 1e-300)
+    bad = np.where(w < 1e-9 * scale)[0]
+    if len(bad):
+        vec = np.abs(v[:, bad[0]])
+        involved = np.argsort(-vec)[:6]
+        involved = [int(k) for k in involved if vec[k] > 0.05]
+        raise IdentificationError(
+            "the model is not identified: the information matrix is singular "
+            f"(smallest eigenvalue {w[0]:.2e}). Parameters involved: "
+            f"{_name_params(pt, involved)}. Fix a loading to 1 or a variance to 1 for each "
+            "factor, add constraints, or remove paths.")
+
+
+# ---------------------------------------------------------------------------------------
+# the entry point
+# ---------------------------------------------------------------------------------------
+def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator="ML",
+        missing="listwise", std_lv=False, fixed_x=True, meanstructure=False, group=None,
+        group_equal=(), group_partial=(), ordered=None, start=None, raise_on_heywood=False):
+    """Fit a structural equation model written in lavaan syntax.
+
+    Parameters
+    ----------
+    model : str
+        lavaan model syntax (``=~``, ``~``, ``~~``, ``~1``, ``:=``, labels, fixed values).
+    data : pandas.DataFrame, optional
+        Raw data, one row per respondent; columns named as in the model.
+    cov : pandas.DataFrame, optional
+        Sample covariance matrix (divisor N-1, as published), or a correlation matrix
+        together with ``sd``. Needs ``nobs``. Rescaled by (N-1)/N as lavaan does.
+    nobs : int, optional
+        Sample size for ``cov`` input.
+    means : Series or dict, optional
+        Sample means for ``cov`` input (adds a mean structure).
+    sd : Series, dict or sequence, optional
+        Standard deviations turning a correlation matrix in ``cov`` into a covariance.
+    estimator : {"ML"}
+        Maximum likelihood (lavaan's default). Robust and categorical estimators come in
+        later releases.
+    missing : {"listwise"}
+        Rows with missing values are dropped and the number is reported (warning and
+        ``result.dropped_rows``).
+    std_lv : bool
+        Identify factors by fixing their variances to 1 (lavaan ``std.lv``).
+    fixed_x : bool
+        Treat exogenous observed covariates as fixed (lavaan ``fixed.x``, default True).
+    meanstructure : bool
+        Add intercepts and means (automatic with ``~1`` in the model or with groups).
+    group : str, optional
+        Column defining groups (multi-group model; groups in order of first appearance).
+    group_equal, group_partial : sequence of str
+        lavaan's ``group.equal`` and ``group.partial``.
+
+    Returns
+    -------
+    SEMResult
+        ``params``, ``fit_measures``, ``rsquare``, ``summary()``, ``modindices()``, ...
+
+    Raises
+    ------
+    ModelSyntaxError, DataError, IdentificationError, ConvergenceError
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, im_research as ir
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=300)
+    >>> df = pd.DataFrame({f"x{i}": 0.8 * f + rng.normal(scale=0.6, size=300)
+    ...                    for i in (1, 2, 3)})
+    >>> res = ir.fit("f =~ x1 + x2 + x3", data=df)
+    >>> int(res.fit_measures["df"])
+    0
+    """
+    from .result import SEMResult  # noqa: PLC0415 (result imports estimate helpers)
+
+    estimator = str(estimator).upper()
+    if estimator not in _ESTIMATORS:
+        raise ValueError(f"estimator={estimator!r} is not available yet; use one of "
+                         f"{_ESTIMATORS}")
+    if missing not in _MISSING:
+        raise ValueError(f"missing={missing!r} is not available yet; use one of {_MISSING}")
+    if ordered:
+        raise ValueError("ordered= (categorical indicators, WLSMV) is not available yet")
+    if (data is None) == (cov is None):
+        raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
+
+    parsed = parse(model)
+    # group structure
+    group_labels = [None]
+    if group is not None:
+        if data is None:
+            raise DataError("group= needs raw data (data=) with a group column")
+        if group not in data.columns:
+            raise DataError(f"group column {group!r} is not in the data." +
+                            _suggest(group, data.columns))
+        if data[group].isna().any():
+            rows = list(data.index[data[group].isna()][:5])
+            raise DataError(f"group column {group!r} has missing values (rows {rows}...); "
+                            "drop or recode them first")
+        group_labels = list(pd.unique(data[group]))
+    ngroups = len(group_labels)
+    if ngroups > 1:
+        meanstructure = True
+    pt, info = build_partable(parsed, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
+                              meanstructure=meanstructure or means is not None,
+                              group_equal=group_equal, group_partial=group_partial)
+    ms = bool((pt["op"] == "~1").any())
+    ov = info.ov
+
+    # sample statistics
+    if data is not None:
+        if not isinstance(data, pd.DataFrame):
+            raise DataError("data must be a pandas DataFrame")
+        _check_columns(data, ov, info.lv)
+        stats = []
+        for gl in group_labels:
+            sub = data if gl is None else data[data[group] == gl]
+            st = _sample_stats_from_data(sub, ov, missing, True, gl)
+            if not ms:
+                st.mean = None
+            if st.nobs <= len(ov) and ngroups > 1:
+                raise DataError(f"group {gl!r} has only {st.nobs} complete cases for "
+                                f"{len(ov)} variables; merge small groups or drop the group")
+            _check_pd(st.cov, ov, "sample covariance matrix" +
+                      ("" if gl is None else f" of group {gl!r}"))
+            stats.append(st)
+    else:
+        stats = [_cov_input(cov, nobs, means, sd, ov)]
+        if ms and stats[0].mean is None:
+            raise DataError("the model has a mean structure (~1) but no means= were given")
+
+    # exogenous covariates: fixed at sample values
+    for g, st in enumerate(stats):
+        pos = {v: i for i, v in enumerate(st.names)}
+        for idx in pt.index[(pt["group"] == g) & pt["exo"]]:
+            r = pt.loc[idx]
+            if r["op"] == "~~":
+                pt.at[idx, "value"] = st.cov[pos[r["lhs"]], pos[r["rhs"]]]
+            else:
+                pt.at[idx, "value"] = st.mean[pos[r["lhs"]]]
+
+    npar = int(pt["pid"].max()) + 1 if (pt["pid"] >= 0).any() else 0
+    p = len(ov)
+    px = len(info.ov_x) if fixed_x else 0
+    ndat = ngroups * (p * (p + 1) // 2 + (p if ms else 0)
+                      - (px * (px + 1) // 2 + (px if ms else 0)))
+    if npar > ndat:
+        raise IdentificationError(
+            f"the model has {npar} free parameters but the data give only {ndat} "
+            f"sample moments (df = {ndat - npar}); fix or remove {npar - ndat} parameter(s)")
+
+    rams = [_ram.RAM(pt[(pt["group"] == g) & (pt["op"] != ":=")], ov, info.lv, npar)
+            for g in range(ngroups)]
+    problem = MLProblem(rams, stats)
+    theta0 = _start_values(pt, info, stats, std_lv)
+    if start is not None:
+        theta0 = np.asarray(start, float).copy()
+    theta, F, g, I, ok, iters, msg = _fisher_scoring(problem, theta0)
+    if not ok and npar:
+        theta_b, F_b, g_b, I_b, ok_b, it_b, msg_b = _quasi_newton(problem, theta0)
+        if ok_b or (np.isfinite(F_b) and F_b < F):
+            theta, F, g, I, ok, iters, msg = theta_b, F_b, g_b, I_b, ok_b, iters + it_b, msg_b
+    # lavaan's check: max |gradient of fmin| <= 1e-3
+    converged = bool(ok and np.isfinite(F) and (npar == 0 or np.max(np.abs(g / 2)) <= 1e-3))
+    result = SEMResult._from_fit(
+        model=model, parsed=parsed, partable=pt, info=info, stats=stats, rams=rams,
+        problem=problem, theta=theta, F=F, information=I, converged=converged,
+        iterations=iters, group=group, group_labels=group_labels, estimator=estimator,
+        std_lv=std_lv, fixed_x=fixed_x, meanstructure=ms, ndat=ndat)
+    if not converged:
+        raise ConvergenceError(
+            f"the model did not converge ({msg}; {iters} iterations; max |gradient| = "
+            f"{np.max(np.abs(g)) if g is not None else float('nan'):.2e}). No estimates are "
+            "reported. Try other starting values (start=), simplify the model, or check for"
+            " variables on very different scales.", result=result)
+    _check_identification(pt, I, npar)
+    result._finalise()
+    heywood = result._heywood_messages()
+    for msg in heywood:
+        result.warnings.append(msg)
+        warnings.warn(msg, HeywoodWarning, stacklevel=2)
+    if heywood and raise_on_heywood:
+        raise IdentificationError("; ".join(heywood))
+    return result

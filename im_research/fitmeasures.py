@@ -1,0 +1,253 @@
+"""Fit measures with lavaan's definitions and names (dots become underscores).
+
+Conventions that differ from some textbooks (all as lavaan 0.6):
+
+- chi-square is ``N * F_ML`` (not N - 1), and RMSEA uses N (times sqrt(G) for G groups);
+- CFI is truncated to [0, 1]; TLI is not truncated;
+- SRMR is Bentler's: residual correlations standardized by *observed* SDs, over the lower
+  triangle *including* the diagonal (and mean residuals when there is a mean structure);
+- GFI is ``1 - e'We / s'Ws`` with W the normal-theory weight at the model-implied
+  covariance (LISREL's GFI); AGFI and PGFI follow from it;
+- logl is the full normal log-likelihood (with the 2*pi constant); with ``fixed.x`` the
+  marginal log-likelihood of the exogenous covariates is subtracted;
+- p-values are ``1 - pchisq(T, df)`` (they underflow to 0 exactly as in R).
+
+Examples
+--------
+>>> from im_research.fitmeasures import rmsea_ci
+>>> [round(v, 4) for v in rmsea_ci(85.306, 24, 301)]
+[0.071, 0.114]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+__all__ = ["compute_fit_measures", "rmsea_ci", "FIT_MEASURE_NAMES"]
+
+FIT_MEASURE_NAMES = [
+    "npar", "fmin", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df",
+    "baseline_pvalue", "cfi", "tli", "nnfi", "rfi", "nfi", "pnfi", "ifi", "rni", "logl",
+    "unrestricted_logl", "aic", "bic", "ntotal", "bic2", "rmsea", "rmsea_ci_lower",
+    "rmsea_ci_upper", "rmsea_ci_level", "rmsea_pvalue", "rmsea_close_h0",
+    "rmsea_notclose_pvalue", "rmsea_notclose_h0", "rmr", "rmr_nomean", "srmr",
+    "srmr_bentler", "srmr_bentler_nomean", "crmr", "crmr_nomean", "cn_05", "cn_01", "gfi",
+    "agfi", "pgfi", "mfi", "ecvi",
+]
+
+
+def _pchisq_upper(x, df):
+    """R's ``1 - pchisq(x, df)``: underflows to exactly 0 like lavaan."""
+    if df <= 0:
+        return np.nan
+    return float(1.0 - stats.chi2.cdf(x, df))
+
+
+def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
+    """Confidence interval of RMSEA by inverting the noncentral chi-square in lambda.
+
+    Returns (lower, upper); lavaan's ``rmsea.ci.lower`` / ``rmsea.ci.upper``.
+    """
+    if df <= 0:
+        return 0.0, 0.0
+    lo_p, hi_p = 1 - (1 - level) / 2, (1 - level) / 2
+
+    def f(lam, target):
+        return stats.ncx2.cdf(chisq, df, lam) - target if lam > 0 else \
+            stats.chi2.cdf(chisq, df) - target
+
+    if stats.chi2.cdf(chisq, df) < lo_p:
+        lam_l = 0.0
+    else:
+        lam_l = optimize.brentq(f, 0.0, max(chisq, 1e-8), args=(lo_p,), xtol=1e-12)
+    upper = max(ntotal, 4 * chisq)
+    if f(0.0, hi_p) < 0 or f(upper, hi_p) > 0:
+        lam_u = 0.0
+    else:
+        lam_u = optimize.brentq(f, 0.0, upper, args=(hi_p,), xtol=1e-12)
+    scale = np.sqrt(ngroups)
+    return (float(np.sqrt(c * lam_l / (ntotal * df)) * scale),
+            float(np.sqrt(c * lam_u / (ntotal * df)) * scale))
+
+
+def _quad(Sinv, E, e_mean):
+    """0.5 tr(Sinv E Sinv E) + e_mean' Sinv e_mean (normal-theory weight)."""
+    X = Sinv @ E
+    q = 0.5 * np.trace(X @ X)
+    if e_mean is not None:
+        q += e_mean @ Sinv @ e_mean
+    return q
+
+
+def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fixed_x,
+                         meanstructure):
+    """All fit measures for an ML fit.
+
+    Parameters
+    ----------
+    stats_by_group : list of SampleStats (cov divisor N)
+    implied : list of (Sigma, mu) per group
+    F : float
+        Minimum of the (N_g/N weighted) ML discrepancy.
+    npar, ndat : int
+    x_index : list of int
+        Positions of exogenous covariates (fixed.x) among the observed variables.
+    """
+    G = len(stats_by_group)
+    N = sum(s.nobs for s in stats_by_group)
+    p = stats_by_group[0].cov.shape[0]
+    df = ndat - npar
+    T = max(N * F, 0.0)
+    fm = {}
+    fm["npar"] = npar
+    fm["fmin"] = F / 2
+    fm["chisq"] = T
+    fm["df"] = df
+    fm["pvalue"] = _pchisq_upper(T, df)
+
+    # baseline (independence) model: free variances (and means) of y, x block kept
+    y_idx = [i for i in range(p) if not (fixed_x and i in x_index)]
+    xi = list(x_index) if fixed_x else []
+    TB = 0.0
+    logl = unres = 0.0
+    for st, (Sigma, mu) in zip(stats_by_group, implied):
+        S = st.cov
+        ld_S = np.linalg.slogdet(S)[1]
+        ld_x = np.linalg.slogdet(S[np.ix_(xi, xi)])[1] if xi else 0.0
+        FB = ld_x + np.sum(np.log(np.diag(S)[y_idx])) - ld_S
+        TB += st.nobs * FB
+        Sinv = np.linalg.inv(Sigma)
+        ld_Sig = np.linalg.slogdet(Sigma)[1]
+        mean_term = 0.0
+        if st.mean is not None and mu is not None:
+            d = st.mean - mu
+            mean_term = d @ Sinv @ d
+        ll = -st.nobs / 2 * (p * np.log(2 * np.pi) + ld_Sig + np.trace(Sinv @ S) + mean_term)
+        ul = -st.nobs / 2 * (p * np.log(2 * np.pi) + ld_S + p)
+        if xi:
+            lx = -st.nobs / 2 * (len(xi) * np.log(2 * np.pi) + ld_x + len(xi))
+            ll -= lx
+            ul -= lx
+        logl += ll
+        unres += ul
+    npar_b = G * (len(y_idx) * (2 if meanstructure else 1))
+    dfB = ndat - npar_b
+    fm["baseline_chisq"] = TB
+    fm["baseline_df"] = dfB
+    fm["baseline_pvalue"] = _pchisq_upper(TB, dfB)
+
+    def cfi_like():
+        num = max(T - df, 0.0)
+        den = max(T - df, TB - dfB, 0.0)
+        return 1.0 if den == 0 else 1 - num / den
+
+    fm["cfi"] = cfi_like()
+    if df > 0 and dfB > 0 and TB / dfB != 1:
+        tli = (TB / dfB - T / df) / (TB / dfB - 1)
+    else:
+        tli = 1.0
+    fm["tli"] = tli
+    fm["nnfi"] = tli
+    fm["rfi"] = (1 - (T / df) / (TB / dfB)) if df > 0 and TB > 0 else np.nan
+    fm["nfi"] = (TB - T) / TB if TB > 0 else np.nan
+    fm["pnfi"] = (df / dfB) * fm["nfi"] if dfB > 0 else np.nan
+    fm["ifi"] = (TB - T) / (TB - df) if TB != df else np.nan
+    fm["rni"] = 1 - (T - df) / (TB - dfB) if TB != dfB else np.nan
+    fm["logl"] = logl
+    fm["unrestricted_logl"] = unres
+    fm["aic"] = -2 * logl + 2 * npar
+    fm["bic"] = -2 * logl + npar * np.log(N)
+    fm["ntotal"] = N
+    fm["bic2"] = -2 * logl + npar * np.log((N + 2) / 24)
+
+    # RMSEA
+    if df > 0:
+        fm["rmsea"] = float(np.sqrt(G) * np.sqrt(max(T / (N * df) - 1 / N, 0.0)))
+        lo, hi = rmsea_ci(T, df, N, G)
+        fm["rmsea_ci_lower"], fm["rmsea_ci_upper"] = lo, hi
+        fm["rmsea_pvalue"] = float(1 - stats.ncx2.cdf(T, df, N * df * 0.05 ** 2 / G))
+        fm["rmsea_notclose_pvalue"] = float(stats.ncx2.cdf(T, df, N * df * 0.08 ** 2 / G))
+    else:
+        fm["rmsea"] = 0.0
+        fm["rmsea_ci_lower"] = fm["rmsea_ci_upper"] = 0.0
+        fm["rmsea_pvalue"] = np.nan
+        fm["rmsea_notclose_pvalue"] = np.nan
+    fm["rmsea_ci_level"] = 0.90
+    fm["rmsea_close_h0"] = 0.05
+    fm["rmsea_notclose_h0"] = 0.08
+
+    # residual-based indices, N_g-weighted over groups
+    acc = dict(rmr=0.0, rmr_nomean=0.0, srmr=0.0, srmr_nomean=0.0, crmr=0.0, crmr_nomean=0.0,
+               gfi=0.0)
+    tri = np.tril_indices(p)
+    off = np.tril_indices(p, -1)
+    nel = 0
+    for st, (Sigma, mu) in zip(stats_by_group, implied):
+        w = st.nobs / N
+        S = st.cov
+        sd = np.sqrt(np.diag(S))
+        R = S - Sigma
+        Rstd = R / np.outer(sd, sd)
+        has_mean = meanstructure and st.mean is not None
+        m_res = (st.mean - mu) if has_mean else None
+        nel += p * (p + 1) // 2 + (p if has_mean else 0)
+        sq_cov = np.sum(Rstd[tri] ** 2)
+        sq_raw = np.sum(R[tri] ** 2)
+        n_cov = len(tri[0])
+        if has_mean:
+            srmr = np.sqrt((sq_cov + np.sum((m_res / sd) ** 2)) / (n_cov + p))
+            rmr = np.sqrt((sq_raw + np.sum(m_res ** 2)) / (n_cov + p))
+        else:
+            srmr = np.sqrt(sq_cov / n_cov)
+            rmr = np.sqrt(sq_raw / n_cov)
+        acc["srmr"] += w * srmr
+        acc["srmr_nomean"] += w * np.sqrt(sq_cov / n_cov)
+        acc["rmr"] += w * rmr
+        acc["rmr_nomean"] += w * np.sqrt(sq_raw / n_cov)
+        # CRMR: correlation residuals, off-diagonal only
+        sds = np.sqrt(np.diag(Sigma))
+        Rc = S / np.outer(sd, sd) - Sigma / np.outer(sds, sds)
+        n_off = max(len(off[0]), 1)
+        crmr_nomean = np.sqrt(np.sum(Rc[off] ** 2) / n_off)
+        if has_mean:
+            crmr = np.sqrt((np.sum(Rc[off] ** 2) + np.sum((m_res / sd) ** 2)) / (n_off + p))
+        else:
+            crmr = crmr_nomean
+        acc["crmr"] += w * crmr
+        acc["crmr_nomean"] += w * crmr_nomean
+        # GFI with the normal-theory weight at Sigma-hat; x moments excluded (fixed.x)
+        Sinv = np.linalg.inv(Sigma)
+        E = R.copy()
+        Sm = S.copy()
+        if xi:
+            E[np.ix_(xi, xi)] = 0.0
+            Sm[np.ix_(xi, xi)] = 0.0
+        e_mean = s_mean = None
+        if has_mean:
+            e_mean = m_res.copy()
+            s_mean = st.mean.copy()
+            if xi:
+                e_mean[xi] = 0.0
+                s_mean[xi] = 0.0
+        acc["gfi"] += w * (1 - _quad(Sinv, E, e_mean) / _quad(Sinv, Sm, s_mean))
+    fm["rmr"] = acc["rmr"]
+    fm["rmr_nomean"] = acc["rmr_nomean"]
+    fm["srmr"] = acc["srmr"]
+    fm["srmr_bentler"] = acc["srmr"]
+    fm["srmr_bentler_nomean"] = acc["srmr_nomean"]
+    fm["crmr"] = acc["crmr"]
+    fm["crmr_nomean"] = acc["crmr_nomean"]
+    if df > 0 and T > 0:
+        fm["cn_05"] = stats.chi2.ppf(0.95, df) / (T / N) + 1
+        fm["cn_01"] = stats.chi2.ppf(0.99, df) / (T / N) + 1
+    else:
+        fm["cn_05"] = fm["cn_01"] = np.nan
+    gfi = acc["gfi"]
+    fm["gfi"] = gfi
+    fm["agfi"] = 1 - (nel / df) * (1 - gfi) if df > 0 else 1.0
+    fm["pgfi"] = (df / nel) * gfi if nel > 0 else np.nan
+    fm["mfi"] = float(np.exp(-0.5 * (T - df) / N))
+    fm["ecvi"] = (T + 2 * npar) / N
+    return pd.Series({k: fm[k] for k in FIT_MEASURE_NAMES}, dtype=float)
