@@ -48,7 +48,7 @@ class SampleStats:
 # data handling
 # ---------------------------------------------------------------------------------------
 def _suggest(name, candidates):
-    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.5)
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
@@ -417,7 +417,8 @@ def _check_identification(pt, I, npar):
 # ---------------------------------------------------------------------------------------
 def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator="ML",
         missing="listwise", std_lv=False, fixed_x=True, meanstructure=False, group=None,
-        group_equal=(), group_partial=(), ordered=None, start=None, raise_on_heywood=False):
+        group_equal=(), group_partial=(), ordered=None, start=None, max_iter=500,
+        raise_on_heywood=False):
     """Fit a structural equation model written in lavaan syntax.
 
     Parameters
@@ -451,6 +452,12 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         Column defining groups (multi-group model; groups in order of first appearance).
     group_equal, group_partial : sequence of str
         lavaan's ``group.equal`` and ``group.partial``.
+    start : array-like, optional
+        Starting values for the free parameters (in ``vcov`` order).
+    max_iter : int
+        Iteration limit of the optimiser.
+    raise_on_heywood : bool
+        Raise instead of warning when a variance estimate is negative.
 
     Returns
     -------
@@ -556,8 +563,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     theta0 = _start_values(pt, info, stats, std_lv)
     if start is not None:
         theta0 = np.asarray(start, float).copy()
-    theta, F, g, I, ok, iters, msg = _fisher_scoring(problem, theta0)
-    if not ok and npar:
+    theta, F, g, I, ok, iters, msg = _fisher_scoring(problem, theta0, max_iter=max_iter)
+    if not ok and npar and iters < max_iter:
         theta_b, F_b, g_b, I_b, ok_b, it_b, msg_b = _quasi_newton(problem, theta0)
         if ok_b or (np.isfinite(F_b) and F_b < F):
             theta, F, g, I, ok, iters, msg = theta_b, F_b, g_b, I_b, ok_b, iters + it_b, msg_b

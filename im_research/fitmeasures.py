@@ -33,7 +33,8 @@ FIT_MEASURE_NAMES = [
     "unrestricted_logl", "aic", "bic", "ntotal", "bic2", "rmsea", "rmsea_ci_lower",
     "rmsea_ci_upper", "rmsea_ci_level", "rmsea_pvalue", "rmsea_close_h0",
     "rmsea_notclose_pvalue", "rmsea_notclose_h0", "rmr", "rmr_nomean", "srmr",
-    "srmr_bentler", "srmr_bentler_nomean", "crmr", "crmr_nomean", "cn_05", "cn_01", "gfi",
+    "srmr_bentler", "srmr_bentler_nomean", "crmr", "crmr_nomean", "srmr_mplus",
+    "srmr_mplus_nomean", "cn_05", "cn_01", "gfi",
     "agfi", "pgfi", "mfi", "ecvi",
 ]
 
@@ -180,7 +181,7 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
 
     # residual-based indices, N_g-weighted over groups
     acc = dict(rmr=0.0, rmr_nomean=0.0, srmr=0.0, srmr_nomean=0.0, crmr=0.0, crmr_nomean=0.0,
-               gfi=0.0)
+               mplus=0.0, mplus_nomean=0.0, gfi=0.0)
     tri = np.tril_indices(p)
     off = np.tril_indices(p, -1)
     nel = 0
@@ -216,6 +217,15 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
         else:
             crmr = crmr_nomean
         acc["crmr"] += w * crmr
+        # Mplus SRMR: correlation residuals off the diagonal plus relative variance residuals
+        var_res = (np.diag(S) - np.diag(Sigma)) / np.diag(S)
+        sq_mp = np.sum(Rc[off] ** 2) + np.sum(var_res ** 2)
+        acc["mplus_nomean"] += w * np.sqrt(sq_mp / n_cov)
+        if has_mean:
+            m_mp = st.mean / sd - mu / sds
+            acc["mplus"] += w * np.sqrt((sq_mp + np.sum(m_mp ** 2)) / (n_cov + p))
+        else:
+            acc["mplus"] += w * np.sqrt(sq_mp / n_cov)
         acc["crmr_nomean"] += w * crmr_nomean
         # GFI with the normal-theory weight at Sigma-hat; x moments excluded (fixed.x)
         Sinv = np.linalg.inv(Sigma)
@@ -239,6 +249,8 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     fm["srmr_bentler_nomean"] = acc["srmr_nomean"]
     fm["crmr"] = acc["crmr"]
     fm["crmr_nomean"] = acc["crmr_nomean"]
+    fm["srmr_mplus"] = acc["mplus"]
+    fm["srmr_mplus_nomean"] = acc["mplus_nomean"]
     if df > 0 and T > 0:
         fm["cn_05"] = stats.chi2.ppf(0.95, df) / (T / N) + 1
         fm["cn_01"] = stats.chi2.ppf(0.99, df) / (T / N) + 1

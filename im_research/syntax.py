@@ -123,8 +123,7 @@ def _statements(text: str) -> list[tuple[str, int]]:
     for part, lineno in pieces:
         continues = bool(merged) and (
             merged[-1][0].rstrip().endswith(("+", "*", "=~", "~", ":=", "==", ",", "("))
-            or part.startswith("+")
-            or not any(op in part for op in _OPERATORS)
+            or part.startswith(("+", "*"))
         )
         if continues:
             merged[-1][0] += " " + part
@@ -140,9 +139,14 @@ def _tokenize(text: str, line: int) -> list[tuple[str, str]]:
         m = _TOKEN_RE.match(text, pos)
         if not m:
             bad = text[pos:].split()[0] if text[pos:].split() else text[pos]
-            raise ModelSyntaxError(
-                "unexpected character; variable names use letters, digits, '_' and '.'",
-                line=line, token=bad)
+            if bad[0].isdigit():
+                msg = ("a variable name cannot start with a digit; write e.g. 2*x2 to fix a "
+                       "parameter, or rename the variable")
+            elif bad[0] == "=":
+                msg = "unknown operator; did you mean '=~' (measured by)?"
+            else:
+                msg = "unexpected character; variable names use letters, digits, '_' and '.'"
+            raise ModelSyntaxError(msg, line=line, token=bad)
         kind = m.lastgroup
         if kind != "ws":
             tokens.append((kind, m.group()))

@@ -1,0 +1,134 @@
+"""Command line: ``im-research fit MODEL_FILE DATA_FILE``, ``im-research flagship``,
+``im-research datasets``.
+
+Examples
+--------
+    im-research fit model.lav survey.csv            # lavaan-style summary
+    im-research fit model.lav survey.csv --json     # params + fit measures as JSON
+    im-research flagship --out reports              # the bundled service-profit-chain study
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import IMResearchError
+
+__all__ = ["main"]
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
+    try:
+        from .io import read_survey
+    except ImportError:  # pragma: no cover - io module is part of the package
+        raise IMResearchError(f"cannot read {path.suffix} files; convert to CSV") from None
+    data, report = read_survey(path)
+    return data
+
+
+def _jsonable(obj):
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "item"):
+        return _jsonable(obj.item())
+    return obj
+
+
+def result_to_dict(res) -> dict:
+    """A JSON-ready dict with ``params``, ``fit_measures``, ``rsquare`` and diagnostics."""
+    return _jsonable({
+        "converged": bool(res.converged),
+        "estimator": res.estimator,
+        "nobs": int(res.nobs),
+        "warnings": list(res.warnings),
+        "params": res.params.astype(object).where(res.params.notna(), None)
+                    .to_dict(orient="records"),
+        "fit_measures": {k: float(v) for k, v in res.fit_measures.items()},
+        "rsquare": ({k: float(v) for k, v in res.rsquare.items()}
+                    if isinstance(res.rsquare, pd.Series) else
+                    res.rsquare.to_dict()),
+    })
+
+
+def _cmd_fit(args) -> int:
+    from .estimate import fit
+
+    model = Path(args.model_file).read_text(encoding="utf-8")
+    data = _read_table(Path(args.data_file))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = fit(model, data=data, estimator=args.estimator, std_lv=args.std_lv,
+                  group=args.group)
+    if args.json:
+        json.dump(result_to_dict(res), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(res.summary())
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    return 0
+
+
+def _cmd_flagship(args) -> int:
+    from .flagship import run_flagship
+
+    run_flagship(out_dir=Path(args.out), html=not args.no_report)
+    return 0
+
+
+def _cmd_datasets(args) -> int:
+    from . import datasets
+
+    with pd.option_context("display.max_colwidth", 90, "display.width", 160):
+        print(datasets.list().to_string(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="im-research",
+        description="Structural equation models for internal-marketing research.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("fit", help="fit a lavaan model to a data file")
+    p.add_argument("model_file", help="text file with the model in lavaan syntax")
+    p.add_argument("data_file", help="CSV (or Excel/SPSS) file, one row per respondent")
+    p.add_argument("--estimator", default="ML", help="estimator (default ML)")
+    p.add_argument("--std-lv", action="store_true", help="identify factors by unit variance")
+    p.add_argument("--group", default=None, help="column for a multi-group model")
+    p.add_argument("--json", action="store_true", help="print params and fit measures as JSON")
+    p.set_defaults(func=_cmd_fit)
+    p = sub.add_parser("flagship", help="run the flagship service-profit-chain analysis")
+    p.add_argument("--out", default="reports", help="folder for the HTML report")
+    p.add_argument("--no-report", action="store_true", help="print the summary only")
+    p.set_defaults(func=_cmd_flagship)
+    p = sub.add_parser("datasets", help="list the bundled datasets")
+    p.set_defaults(func=_cmd_datasets)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (IMResearchError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
