@@ -40,7 +40,7 @@ class RAM:
         self.S0 = np.zeros((self.t, self.t))
         self.m0 = np.zeros(self.t)
         a_cells, s_cells, m_cells = [], [], []
-        for _, r in rows.iterrows():
+        for r in rows.to_dict("records"):
             op, pid = r["op"], int(r["pid"])
             val = r["value"]
             if op == "=~":
@@ -97,6 +97,36 @@ class RAM:
         C = B @ S @ B.T
         p = self.p
         return C[:p, :p], (B @ m)[:p], B, C, S, m
+
+    def gradient(self, theta, Omega, u=None):
+        """Gradient of F_ML for this group from matrix-level formulas (no dSigma).
+
+        ``Omega = Sigma^-1 (W - Sigma) Sigma^-1`` and ``u = Sigma^-1 (ybar - mu)``:
+        dF/dS = -B' Om B (doubled off the diagonal), dF/dA = -2 B' Om B S B' (plus the mean
+        part -2 (B'u)(Bm)'), dF/dm = -2 B'u, where Om pads Omega to all variables
+        (so B' Om B S B' = B[:p]' Omega C[:p] with C = B S B').
+        """
+        A, S, m = self.matrices(theta)
+        B = np.linalg.inv(self._eye - A)
+        p = self.p
+        BO = B[:p, :].T @ Omega  # t x p
+        H = BO @ B[:p, :]  # B' Om B
+        grad = np.zeros(self.npar)
+        if len(self.s_pid):
+            vals = -H[self.s_i, self.s_j] * np.where(self.s_offdiag, 2.0, 1.0)
+            np.add.at(grad, self.s_pid, vals)
+        if len(self.a_pid):
+            C_p = B[:p, :] @ S @ B.T  # rows of C for the observed variables
+            GA = -2 * (BO @ C_p)
+            vals = GA[self.a_i, self.a_j]
+            if u is not None:
+                Bu = B[:p, :].T @ u
+                vals = vals - 2 * Bu[self.a_i] * (B @ m)[self.a_j]
+            np.add.at(grad, self.a_pid, vals)
+        if len(self.m_pid) and u is not None:
+            Bu = B[:p, :].T @ u
+            np.add.at(grad, self.m_pid, -2 * Bu[self.m_i])
+        return grad
 
     def delta(self, theta):
         """Derivatives of the implied moments.

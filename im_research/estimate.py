@@ -214,7 +214,7 @@ def _start_values(pt, info, stats_by_group, std_lv):
                         est.append(S[ir, ja] * S[ir, jb] / S[ja, jb])
             ps = float(np.median(est)) if est else 0.5 * S[ir, ir]
             psi[f] = float(np.clip(ps, 0.05 * S[ir, ir], 0.95 * S[ir, ir]))
-        for _, r in rows.iterrows():
+        for r in rows.to_dict("records"):
             pid = int(r["pid"])
             if pid < 0 or not np.isnan(theta[pid]):
                 continue
@@ -256,7 +256,7 @@ def _start_values(pt, info, stats_by_group, std_lv):
                     b = np.linalg.solve(S[np.ix_(ix, ix)], S[ix, pos[y]])
                 except np.linalg.LinAlgError:
                     continue
-                for (_, r), bval in zip(reg.iterrows(), b):
+                for r, bval in zip(reg.to_dict("records"), b):
                     if r["pid"] >= 0 and np.isnan(r["start"]):
                         theta[int(r["pid"])] = bval
                 resid = S[pos[y], pos[y]] - S[ix, pos[y]] @ b
@@ -308,7 +308,10 @@ class MLProblem:
         grad = np.zeros(self.npar)
         I = np.zeros((self.npar, self.npar)) if info else None
         for ram, st, w, lds in zip(self.rams, self.stats, self.weights, self.logdetS):
-            Sigma, mu, dS, dm, _ = ram.delta(theta)
+            if info:
+                Sigma, mu, dS, dm, _ = ram.delta(theta)
+            else:
+                Sigma, mu, *_ = ram.implied(theta)
             try:
                 Lc = np.linalg.cholesky(Sigma)
             except np.linalg.LinAlgError:
@@ -322,14 +325,18 @@ class MLProblem:
                 f += d @ Sinv @ d
                 W = W + np.outer(d, d)
             Omega = Sinv @ (W - Sigma) @ Sinv
-            g = -np.einsum("kab,ab->k", dS, Omega)
-            if st.mean is not None:
-                g -= 2 * dm @ (Sinv @ d)
+            if info:
+                k = dS.shape[0]
+                g = -(dS.reshape(k, -1) @ Omega.ravel())
+                if st.mean is not None:
+                    g -= 2 * dm @ (Sinv @ d)
+            else:
+                g = ram.gradient(theta, Omega, Sinv @ d if st.mean is not None else None)
             F += w * f
             grad += w * g
             if info:
-                X = Sinv @ dS  # (k, p, p)
-                Ig = 0.5 * np.einsum("kab,lba->kl", X, X)
+                X = Sinv @ dS  # (k, p, p); I_kl = tr(X_k X_l) / 2
+                Ig = 0.5 * (X.reshape(k, -1) @ X.transpose(0, 2, 1).reshape(k, -1).T)
                 if st.mean is not None or ram.meanstructure:
                     Ig += dm @ Sinv @ dm.T
                 I += w * Ig
@@ -350,23 +357,46 @@ def _fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10):
             return theta, F, g, I, False, 0, "the starting values give a non-positive-definite" \
                 " implied covariance matrix"
     it = 0
+    H_inv = None  # BFGS inverse Hessian, started from the Fisher information
     for it in range(1, max_iter + 1):
-        try:
-            step = -np.linalg.solve(2 * I, g)
-        except np.linalg.LinAlgError:
-            step = -np.linalg.lstsq(2 * I, g, rcond=None)[0]
+        # Fisher scoring far from the optimum; near it, BFGS started from the expected
+        # information picks up the curvature that misfit adds (superlinear convergence)
+        use_bfgs = np.max(np.abs(g)) < 1e-3
+        if use_bfgs and H_inv is None:
+            try:
+                H_inv = np.linalg.inv(2 * I)
+            except np.linalg.LinAlgError:
+                use_bfgs = False
+        if use_bfgs:
+            step = -H_inv @ g
+        else:
+            try:
+                step = -np.linalg.solve(2 * I, g)
+            except np.linalg.LinAlgError:
+                step = -np.linalg.lstsq(2 * I, g, rcond=None)[0]
         alpha = 1.0
         for _ in range(40):
             cand = theta + alpha * step
-            Fc, gc, Ic = problem.evaluate(cand)
+            Fc, gc, Ic = problem.evaluate(cand, info=not use_bfgs)
             if np.isfinite(Fc) and Fc <= F + 1e-12 * max(1.0, abs(F)):
                 break
             alpha /= 2
         else:
             return theta, F, g, I, bool(np.max(np.abs(g)) < 1e-6), it, "line search failed"
         dF = F - Fc
+        if use_bfgs:
+            s_k, y_k = cand - theta, gc - g
+            sy = s_k @ y_k
+            if sy > 1e-14:
+                rho = 1.0 / sy
+                Hy = H_inv @ y_k
+                H_inv = (H_inv - rho * (np.outer(s_k, Hy) + np.outer(Hy, s_k))
+                         + (rho * rho * (y_k @ Hy) + rho) * np.outer(s_k, s_k))
+            Ic = I
         theta, F, g, I = cand, Fc, gc, Ic
         if np.max(np.abs(g)) < tol or (dF < 1e-15 and np.max(np.abs(g)) < 1e-6):
+            if use_bfgs:
+                I = problem.evaluate(theta)[2]
             return theta, F, g, I, True, it, "converged"
     return theta, F, g, I, False, it, f"no convergence after {max_iter} iterations"
 
@@ -388,11 +418,9 @@ def _quasi_newton(problem: MLProblem, theta0):
 
 
 def _name_params(pt, pids):
-    out = []
-    for pid in pids:
-        r = pt[pt["pid"] == pid].iloc[0]
-        out.append(f"{r['lhs']} {r['op']} {r['rhs']}".strip())
-    return out
+    first = pt.drop_duplicates("pid").set_index("pid")
+    return [f"{first.at[p, 'lhs']} {first.at[p, 'op']} {first.at[p, 'rhs']}".strip()
+            for p in pids]
 
 
 def _check_identification(pt, I, npar):
@@ -584,9 +612,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     _check_identification(pt, I, npar)
     result._finalise()
     heywood = result._heywood_messages()
+    if heywood and raise_on_heywood:
+        raise IdentificationError("; ".join(heywood))
     for msg in heywood:
         result.warnings.append(msg)
         warnings.warn(msg, HeywoodWarning, stacklevel=2)
-    if heywood and raise_on_heywood:
-        raise IdentificationError("; ".join(heywood))
     return result

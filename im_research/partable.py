@@ -245,16 +245,13 @@ def build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bo
             for v in info.lv:
                 add(g, v, "~1", "", free=False, value=0.0)
 
-    pt = pd.DataFrame(rows)
-    # user-fixed rows that the defaults above also touch keep the user's value
     if ngroups > 1 and group_equal:
-        _apply_group_equal(pt, info, group_equal, partial, meanstructure, std_lv)
+        _apply_group_equal(rows, info, group_equal, partial, std_lv)
     for d in parsed.definitions:
-        pt = pd.concat([pt, pd.DataFrame([dict(
-            lhs=d.name, op=":=", rhs=d.text, group=0, label=d.name, free=False,
-            value=float("nan"), start=float("nan"), user=True, exo=False)])],
-            ignore_index=True)
-    _assign_pids(pt, parsed)
+        rows.append(dict(lhs=d.name, op=":=", rhs=d.text, group=0, label=d.name, free=False,
+                         value=float("nan"), start=float("nan"), user=True, exo=False))
+    _assign_pids(rows, parsed)
+    pt = pd.DataFrame(rows)
     _check_definitions(pt, parsed)
     return pt, info
 
@@ -268,9 +265,9 @@ def _parse_partial(text: str):
                      "(e.g. 'x3 ~1' or 'visual =~ x2')")
 
 
-def _apply_group_equal(pt, info, group_equal, partial, meanstructure, std_lv):
+def _apply_group_equal(rows, info, group_equal, partial, std_lv):
     lv = set(info.lv)
-    for idx, r in pt.iterrows():
+    for r in rows:
         if not r["free"] or r["label"]:
             continue
         key = (r["lhs"], r["op"], r["rhs"])
@@ -291,22 +288,21 @@ def _apply_group_equal(pt, info, group_equal, partial, meanstructure, std_lv):
                 want_var = kind.endswith("var")
                 if is_lv != want_lv or is_var != want_var:
                     continue
-            pt.at[idx, "label"] = f".{r['lhs']}{r['op']}{r['rhs']}"  # shared across groups
+            r["label"] = f".{r['lhs']}{r['op']}{r['rhs']}"  # shared across groups
     # lavaan side effects: equal intercepts but free means -> latent means free in g >= 2;
     # std.lv with equal loadings -> latent variances free in g >= 2
-    if "intercepts" in group_equal and "means" not in group_equal:
-        mask = (pt["op"] == "~1") & pt["lhs"].isin(info.lv) & (pt["group"] > 0) & ~pt["user"]
-        pt.loc[mask, "free"] = True
-        pt.loc[mask, "value"] = float("nan")
-    if std_lv and "loadings" in group_equal:
-        mask = ((pt["op"] == "~~") & (pt["lhs"] == pt["rhs"]) & pt["lhs"].isin(info.lv)
-                & (pt["group"] > 0) & ~pt["user"])
-        pt.loc[mask, "free"] = True
-        pt.loc[mask, "value"] = float("nan")
+    free_means = "intercepts" in group_equal and "means" not in group_equal
+    free_vars = std_lv and "loadings" in group_equal
+    for r in rows:
+        if r["group"] == 0 or r["user"] or r["lhs"] not in lv:
+            continue
+        if (free_means and r["op"] == "~1") or (
+                free_vars and r["op"] == "~~" and r["lhs"] == r["rhs"]):
+            r["free"] = True
+            r["value"] = float("nan")
 
 
-def _assign_pids(pt, parsed):
-    pids = []
+def _assign_pids(rows, parsed):
     label_pid: dict[str, int] = {}
     nxt = 0
     simple_eq = {}
@@ -318,31 +314,33 @@ def _assign_pids(pt, parsed):
                 "only equality constraints between two labels (a == b) are supported; "
                 "write shared labels for equal parameters", line=c.line,
                 token=f"{c.lhs} {c.op} {c.rhs}")
-    for _, r in pt.iterrows():
+    by_label: dict[str, list] = {}
+    for r in rows:
+        if r["op"] != ":=" and r["label"]:
+            by_label.setdefault(r["label"], []).append(r)
         if r["op"] == ":=" or not r["free"]:
-            pids.append(-1)
+            r["pid"] = -1
             continue
         lab = simple_eq.get(r["label"], r["label"])
         if lab:
             if lab not in label_pid:
                 label_pid[lab] = nxt
                 nxt += 1
-            pids.append(label_pid[lab])
+            r["pid"] = label_pid[lab]
         else:
-            pids.append(nxt)
+            r["pid"] = nxt
             nxt += 1
-    pt["pid"] = pids
     # a label shared between a fixed and a free row is ambiguous
-    labelled = pt[(pt["label"] != "") & (pt["op"] != ":=")]
-    for lab, grp in labelled.groupby("label"):
-        if grp["free"].any() and not grp["free"].all():
-            rows = ", ".join(f"{a} {o} {b}" for a, o, b in grp[["lhs", "op", "rhs"]].values)
+    for lab, grp in by_label.items():
+        frees = {bool(r["free"]) for r in grp}
+        if len(frees) > 1:
+            shown = ", ".join(f"{r['lhs']} {r['op']} {r['rhs']}" for r in grp)
             raise ModelSyntaxError(
-                f"label {lab!r} is used for both fixed and free parameters ({rows}); "
+                f"label {lab!r} is used for both fixed and free parameters ({shown}); "
                 "give the fixed one a different label")
     for c in parsed.constraints:
         for name in (c.lhs, c.rhs):
-            if name not in set(pt["label"]):
+            if name not in by_label:
                 raise ModelSyntaxError(f"constraint uses unknown label {name!r}",
                                        line=c.line, token=name)
 

@@ -148,11 +148,10 @@ class SEMResult:
         else:
             vcov = np.zeros((0, 0))
         self._vcov = vcov
-        names = []
-        for k in range(npar):
-            r = pt[pt["pid"] == k].iloc[0]
-            names.append(r["label"] if r["label"] else f"{r['lhs']}{r['op']}{r['rhs']}"
-                         + (f".g{r['group'] + 1}" if self.ngroups > 1 else ""))
+        first = pt[pt["pid"] >= 0].drop_duplicates("pid").sort_values("pid")
+        names = [lab if lab else f"{lhs}{op}{rhs}" + (f".g{g + 1}" if self.ngroups > 1 else "")
+                 for lab, lhs, op, rhs, g in zip(first["label"], first["lhs"], first["op"],
+                                                 first["rhs"], first["group"])]
         self.vcov = pd.DataFrame(vcov, index=names, columns=names)
         vals = self._row_values(self.theta)
         pid = pt["pid"].to_numpy()
