@@ -604,6 +604,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         iterations=iters, group=group, group_labels=group_labels, estimator=estimator,
         std_lv=std_lv, fixed_x=fixed_x, meanstructure=ms, ndat=ndat)
     if not converged:
+        if I is not None and np.all(np.isfinite(I)):
+            _check_identification(pt, I, npar)  # a flat direction explains the failure
         raise ConvergenceError(
             f"the model did not converge ({msg}; {iters} iterations; max |gradient| = "
             f"{np.max(np.abs(g)) if g is not None else float('nan'):.2e}). No estimates are "
