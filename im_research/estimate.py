@@ -63,11 +63,18 @@ def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
             "the model uses variables that are not columns of the data: " + "; ".join(msgs)
             + " (names are case-sensitive; a latent variable must be defined with =~ before"
             " it is used)")
-    for v in ov:
+    dup = sorted(set(data.columns[data.columns.duplicated()]) & set(ov))
+    if dup:
+        raise DataError(f"column(s) {dup} appear more than once in the data; rename them")
+    dtypes = data.dtypes
+    numeric_ok = [pd.api.types.is_numeric_dtype(dtypes[v]) for v in ov]
+    observed = data[ov].notna().any().to_numpy() if all(numeric_ok) else None
+    for k, v in enumerate(ov):
         col = data[v]
-        if isinstance(col, pd.DataFrame):
-            raise DataError(f"column {v!r} appears more than once in the data; rename one")
-        if pd.api.types.is_bool_dtype(col):
+        if numeric_ok[k]:
+            if observed is not None and not observed[k]:
+                raise DataError(f"column {v!r} has no observed values (all missing); remove "
+                                "it from the model or fix the import")
             continue
         if not pd.api.types.is_numeric_dtype(col):
             bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
@@ -82,23 +89,23 @@ def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
 
 
 def _sample_stats_from_data(data, ov, missing, meanstructure, group_label=None):
-    sub = data[ov].astype(float)
-    complete = sub.notna().all(axis=1)
-    dropped = list(sub.index[~complete])
+    x = data[ov].to_numpy(dtype=float)
+    complete = ~np.isnan(x).any(axis=1)
+    dropped = list(data.index[~complete])
     where = "" if group_label is None else f" in group {group_label!r}"
     if dropped:
         if missing == "listwise":
-            n_na = sub.isna().sum()
-            per_col = ", ".join(f"{c}: {k}" for c, k in n_na[n_na > 0].items())
-            msg = (f"listwise deletion dropped {len(dropped)} of {len(sub)} rows{where} with "
+            n_na = np.isnan(x).sum(axis=0)
+            per_col = ", ".join(f"{c}: {k}" for c, k in zip(ov, n_na) if k)
+            msg = (f"listwise deletion dropped {len(dropped)} of {len(x)} rows{where} with "
                    f"missing values (missing per column: {per_col}); "
                    f"use missing='fiml' to keep them")
             warnings.warn(msg, DataWarning, stacklevel=4)
-        sub = sub[complete]
-    n = len(sub)
+        x = x[complete]
+    n = len(x)
     if n < 2:
         raise DataError(f"only {n} complete row(s){where}; cannot estimate a covariance matrix")
-    x = sub.to_numpy()
+    sub = pd.DataFrame(x, index=data.index[complete], columns=ov)
     mean = x.mean(axis=0)
     cov = np.cov(x, rowvar=False, bias=True).reshape(len(ov), len(ov))
     sd = np.sqrt(np.diag(cov))
@@ -520,7 +527,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     if (data is None) == (cov is None):
         raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
 
-    parsed = parse(model)
+    parsed = parse(model) if isinstance(model, str) else model
     # group structure
     group_labels = [None]
     if group is not None:
@@ -537,7 +544,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     ngroups = len(group_labels)
     if ngroups > 1:
         meanstructure = True
-    pt, info = build_partable(parsed, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
+    pt, info = build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
                               meanstructure=meanstructure or means is not None,
                               group_equal=group_equal, group_partial=group_partial)
     ms = bool((pt["op"] == "~1").any())

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special
 
 __all__ = ["compute_fit_measures", "rmsea_ci", "FIT_MEASURE_NAMES"]
 
@@ -43,7 +43,7 @@ def _pchisq_upper(x, df):
     """R's ``1 - pchisq(x, df)``: underflows to exactly 0 like lavaan."""
     if df <= 0:
         return np.nan
-    return float(1.0 - stats.chi2.cdf(x, df))
+    return float(1.0 - special.chdtr(df, x))
 
 
 def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
@@ -56,10 +56,10 @@ def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
     lo_p, hi_p = 1 - (1 - level) / 2, (1 - level) / 2
 
     def f(lam, target):
-        return stats.ncx2.cdf(chisq, df, lam) - target if lam > 0 else \
-            stats.chi2.cdf(chisq, df) - target
+        return special.chndtr(chisq, df, lam) - target if lam > 0 else \
+            special.chdtr(df, chisq) - target
 
-    if stats.chi2.cdf(chisq, df) < lo_p:
+    if special.chdtr(df, chisq) < lo_p:
         lam_l = 0.0
     else:
         lam_l = optimize.brentq(f, 0.0, max(chisq, 1e-8), args=(lo_p,), xtol=1e-12)
@@ -168,8 +168,8 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
         fm["rmsea"] = float(np.sqrt(G) * np.sqrt(max(T / (N * df) - 1 / N, 0.0)))
         lo, hi = rmsea_ci(T, df, N, G)
         fm["rmsea_ci_lower"], fm["rmsea_ci_upper"] = lo, hi
-        fm["rmsea_pvalue"] = float(1 - stats.ncx2.cdf(T, df, N * df * 0.05 ** 2 / G))
-        fm["rmsea_notclose_pvalue"] = float(stats.ncx2.cdf(T, df, N * df * 0.08 ** 2 / G))
+        fm["rmsea_pvalue"] = float(1 - special.chndtr(T, df, N * df * 0.05 ** 2 / G))
+        fm["rmsea_notclose_pvalue"] = float(special.chndtr(T, df, N * df * 0.08 ** 2 / G))
     else:
         fm["rmsea"] = 0.0
         fm["rmsea_ci_lower"] = fm["rmsea_ci_upper"] = 0.0
@@ -252,8 +252,8 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     fm["srmr_mplus"] = acc["mplus"]
     fm["srmr_mplus_nomean"] = acc["mplus_nomean"]
     if df > 0 and T > 0:
-        fm["cn_05"] = stats.chi2.ppf(0.95, df) / (T / N) + 1
-        fm["cn_01"] = stats.chi2.ppf(0.99, df) / (T / N) + 1
+        fm["cn_05"] = special.chdtri(df, 0.05) / (T / N) + 1
+        fm["cn_01"] = special.chdtri(df, 0.01) / (T / N) + 1
     else:
         fm["cn_05"] = fm["cn_01"] = np.nan
     gfi = acc["gfi"]

@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 import pandas as pd
@@ -127,6 +128,27 @@ def _norm_cov(a, b, order):
 def build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bool = True,
                    meanstructure: bool = False, group_equal=(), group_partial=(),
                    auto_cov_y: bool = True):
+    """Cached front of :func:`_build_partable` (same arguments); returns a fresh copy."""
+    if isinstance(model, str):
+        pt, info = _build_cached(model, ngroups, std_lv, fixed_x, meanstructure,
+                                 tuple(group_equal), tuple(group_partial), auto_cov_y)
+        return pt.copy(), info
+    return _build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
+                           meanstructure=meanstructure, group_equal=group_equal,
+                           group_partial=group_partial, auto_cov_y=auto_cov_y)
+
+
+@lru_cache(maxsize=64)
+def _build_cached(model, ngroups, std_lv, fixed_x, meanstructure, group_equal, group_partial,
+                  auto_cov_y):
+    return _build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
+                           meanstructure=meanstructure, group_equal=group_equal,
+                           group_partial=group_partial, auto_cov_y=auto_cov_y)
+
+
+def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bool = True,
+                    meanstructure: bool = False, group_equal=(), group_partial=(),
+                    auto_cov_y: bool = True):
     """Build the lavaan parameter table for ``model``.
 
     Parameters

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import special as _special
 from scipy import stats as _stats
 
 from .fitmeasures import compute_fit_measures
@@ -29,7 +30,7 @@ PARAM_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lo
 
 def _pvalue(z):
     """lavaan's ``2 * (1 - pnorm(|z|))`` (underflows to 0 like R)."""
-    return 2 * (1 - _stats.norm.cdf(np.abs(z)))
+    return 2 * (1 - _special.ndtr(np.abs(z)))
 
 
 class SEMResult:
@@ -148,14 +149,16 @@ class SEMResult:
         else:
             vcov = np.zeros((0, 0))
         self._vcov = vcov
-        first = pt[pt["pid"] >= 0].drop_duplicates("pid").sort_values("pid")
-        names = [lab if lab else f"{lhs}{op}{rhs}" + (f".g{g + 1}" if self.ngroups > 1 else "")
-                 for lab, lhs, op, rhs, g in zip(first["label"], first["lhs"], first["op"],
-                                                 first["rhs"], first["group"])]
+        lhs_a, op_a, rhs_a = (pt[c].to_numpy() for c in ("lhs", "op", "rhs"))
+        label_a, group_a, pid = (pt[c].to_numpy() for c in ("label", "group", "pid"))
+        names = [""] * npar
+        for k in range(len(pt) - 1, -1, -1):  # first row of each pid wins
+            if pid[k] >= 0:
+                names[pid[k]] = label_a[k] or (f"{lhs_a[k]}{op_a[k]}{rhs_a[k]}" + (
+                    f".g{group_a[k] + 1}" if self.ngroups > 1 else ""))
         self.vcov = pd.DataFrame(vcov, index=names, columns=names)
         vals = self._row_values(self.theta)
-        pid = pt["pid"].to_numpy()
-        is_def = (pt["op"] == ":=").to_numpy()
+        is_def = op_a == ":="
         se = np.zeros(len(pt))
         free = pid >= 0
         se[free] = np.sqrt(np.clip(np.diag(vcov)[pid[free]], 0, None))
@@ -170,9 +173,9 @@ class SEMResult:
             Sigma, mu, B, C, S, m = ram.implied(self.theta)
             self._implied.append((Sigma, mu if self._stats[g].mean is not None else None))
             self._C.append((C, S))
-            mask = ((pt["group"] == g) & ~pt["op"].eq(":=")).to_numpy()
-            sl, sa = standardize_values(pt[mask], vals[mask], C, S, self.observed,
-                                        self.latent)
+            mask = (group_a == g) & ~is_def
+            sl, sa = standardize_values(op_a[mask], lhs_a[mask], rhs_a[mask], vals[mask], C, S,
+                                        self.observed, self.latent)
             std_lv[mask] = sl
             std_all[mask] = sa
             rsq[self.group_labels[g]] = rsquare_values(
@@ -190,21 +193,22 @@ class SEMResult:
             z = np.where(estimated & (se > 0), vals / se, np.nan)
         ci_lo = np.where(estimated, vals - _Z975 * se, vals)
         ci_hi = np.where(estimated, vals + _Z975 * se, vals)
-        table = pd.DataFrame({
-            "lhs": pt["lhs"], "op": pt["op"], "rhs": pt["rhs"], "label": pt["label"],
-            "est": vals, "se": se, "z": z, "pvalue": _pvalue(z), "ci_lower": ci_lo,
-            "ci_upper": ci_hi, "std_lv": std_lv, "std_all": std_all})
-        table.loc[table["op"] == ":=", "label"] = table.loc[table["op"] == ":=", "lhs"]
+        columns = {"lhs": lhs_a, "op": op_a, "rhs": rhs_a}
         if self.ngroups > 1:
-            table.insert(3, "group", [self.group_labels[g] if op != ":=" else None
-                                      for g, op in zip(pt["group"], pt["op"])])
+            columns["group"] = [self.group_labels[g] if op != ":=" else None
+                                for g, op in zip(group_a, op_a)]
+        columns.update({
+            "label": np.where(is_def, lhs_a, label_a), "est": vals, "se": se, "z": z,
+            "pvalue": _pvalue(z), "ci_lower": ci_lo, "ci_upper": ci_hi, "std_lv": std_lv,
+            "std_all": std_all})
+        table = pd.DataFrame(columns)
         self.params = table
         self.fit_measures = compute_fit_measures(
             stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml, npar=npar,
             ndat=self.ndat, x_index=[self.observed.index(v) for v in self._info.ov_x],
             fixed_x=self.fixed_x, meanstructure=self.meanstructure)
-        rs = pd.DataFrame(rsq)
-        self.rsquare = rs.iloc[:, 0].rename("rsquare") if self.ngroups == 1 else rs
+        self.rsquare = (pd.Series(rsq[self.group_labels[0]], name="rsquare")
+                        if self.ngroups == 1 else pd.DataFrame(rsq))
         self.implied_cov = self._group_frame([s for s, _ in self._implied], "cov")
         self.implied_mean = self._group_frame([m for _, m in self._implied], "mean")
         self.sample_cov = self._group_frame([s.cov for s in self._stats], "cov")
@@ -213,14 +217,14 @@ class SEMResult:
     def _heywood_messages(self):
         out = []
         t = self.params
-        var = t[(t["op"] == "~~") & (t["lhs"] == t["rhs"])]
-        for _, r in var.iterrows():
-            if r["est"] < 0:
-                grp = f" (group {r['group']})" if "group" in t.columns else ""
-                out.append(f"Heywood case: variance of {r['lhs']} is negative "
-                           f"({r['est']:.4g}){grp}; the solution is improper. Check the "
-                           "model (too few indicators, a near-perfect correlation) before "
-                           "interpreting it.")
+        lhs, op, rhs = t["lhs"].to_numpy(), t["op"].to_numpy(), t["rhs"].to_numpy()
+        est = t["est"].to_numpy()
+        for k in np.flatnonzero((op == "~~") & (lhs == rhs) & (est < 0)):
+            grp = f" (group {t['group'].iloc[k]})" if "group" in t.columns else ""
+            out.append(f"Heywood case: variance of {lhs[k]} is negative "
+                       f"({est[k]:.4g}){grp}; the solution is improper. Check the "
+                       "model (too few indicators, a near-perfect correlation) before "
+                       "interpreting it.")
         for g, (C, S) in enumerate(self._C):
             lv_idx = [len(self.observed) + i for i in range(len(self.latent))]
             if lv_idx:

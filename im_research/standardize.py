@@ -16,8 +16,9 @@ import numpy as np
 __all__ = ["standardize_values", "rsquare_values"]
 
 
-def standardize_values(rows, est, C, S, ov, lv):
-    """Return (std_lv, std_all) arrays for parameter-table ``rows`` (one group).
+def standardize_values(ops, lhss, rhss, est, C, S, ov, lv):
+    """Return (std_lv, std_all) arrays for parameter-table rows (one group) given by
+    their ``ops``, ``lhss`` and ``rhss``.
 
     ``C`` is the model-implied covariance of all variables (observed then latent) and
     ``S`` the RAM symmetric matrix (parameters).
@@ -28,9 +29,9 @@ def standardize_values(rows, est, C, S, ov, lv):
     with np.errstate(invalid="ignore", divide="ignore"):
         sd_all = np.sqrt(np.where(np.diag(C) > 0, np.diag(C), np.nan))
     sd_lv = np.array([sd_all[pos[v]] if v in lvset else 1.0 for v in names])
-    std_lv = np.full(len(rows), np.nan)
-    std_all = np.full(len(rows), np.nan)
-    for k, (op, lhs, rhs) in enumerate(zip(rows["op"], rows["lhs"], rows["rhs"])):
+    std_lv = np.full(len(ops), np.nan)
+    std_all = np.full(len(ops), np.nan)
+    for k, (op, lhs, rhs) in enumerate(zip(ops, lhss, rhss)):
         e = est[k]
         if op == "=~":
             i, j = pos[rhs], pos[lhs]  # lhs is the factor
