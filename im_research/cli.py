@@ -98,6 +98,26 @@ def _cmd_datasets(args) -> int:
     return 0
 
 
+def _cmd_exercise(args) -> int:
+    from . import exercises
+
+    if args.action == "list":
+        print(exercises.list_exercises().to_string(index=False))
+    elif args.action == "release":
+        src = Path(args.source)
+        for f in exercises.release_for_students(src, Path(args.out)):
+            print(f)
+    elif args.action == "grade":
+        table = exercises.grade_notebooks(args.notebooks)
+        table.to_csv(args.out, index=False)
+        print(table.to_string(index=False))
+    elif args.action == "data":
+        ex = exercises.start(args.exercise, args.student, course_salt=args.salt)
+        ex.data.to_csv(args.out, index=False)
+        print(f"wrote {len(ex.data)} rows for {args.student} to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="im-research",
@@ -115,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports", help="folder for the HTML report")
     p.add_argument("--no-report", action="store_true", help="print the summary only")
     p.set_defaults(func=_cmd_flagship)
+    p = sub.add_parser("exercise", help="exercises: list, release, grade, per-student data")
+    p.add_argument("action", choices=["list", "release", "grade", "data"])
+    p.add_argument("notebooks", nargs="*", help="submitted notebooks (grade)")
+    p.add_argument("--source", default="exercises", help="exercise folder (release)")
+    p.add_argument("--out", default="release", help="output folder or file")
+    p.add_argument("--exercise", default="ex01_measurement", help="exercise name (data)")
+    p.add_argument("--student", default="", help="student id (data)")
+    p.add_argument("--salt", default="", help="course salt (data)")
+    p.set_defaults(func=_cmd_exercise)
     p = sub.add_parser("datasets", help="list the bundled datasets")
     p.set_defaults(func=_cmd_datasets)
     return parser
