@@ -151,7 +151,7 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
         tli = 1.0
     fm["tli"] = tli
     fm["nnfi"] = tli
-    fm["rfi"] = (1 - (T / df) / (TB / dfB)) if df > 0 and TB > 0 else np.nan
+    fm["rfi"] = (1 - (T / df) / (TB / dfB)) if df > 0 and TB > 0 else (1.0 if df == 0 else np.nan)
     fm["nfi"] = (TB - T) / TB if TB > 0 else np.nan
     fm["pnfi"] = (df / dfB) * fm["nfi"] if dfB > 0 else np.nan
     fm["ifi"] = (TB - T) / (TB - df) if TB != df else np.nan
