@@ -18,12 +18,20 @@ import numpy as np
 __all__ = ["RAM"]
 
 
+def _scatter(target, idx, values, unique):
+    """target[idx] += values, with repeated indices summed."""
+    if unique:
+        target[idx] += values
+    else:
+        np.add.at(target, idx, values)
+
+
 class RAM:
     """Implied moments of one group as functions of the free-parameter vector.
 
     Parameters
     ----------
-    rows : DataFrame
+    rows : list of dict or DataFrame
         Parameter-table rows of this group (no ``:=`` rows).
     ov, lv : list of str
     npar : int
@@ -40,7 +48,9 @@ class RAM:
         self.S0 = np.zeros((self.t, self.t))
         self.m0 = np.zeros(self.t)
         a_cells, s_cells, m_cells = [], [], []
-        for r in rows.to_dict("records"):
+        if hasattr(rows, "to_dict"):
+            rows = rows.to_dict("records")
+        for r in rows:
             op, pid = r["op"], int(r["pid"])
             val = r["value"]
             if op == "=~":
@@ -76,6 +86,10 @@ class RAM:
         self.s_i, self.s_j, self.s_pid = arr(s_cells)
         self.m_i, _, self.m_pid = arr(m_cells)
         self.s_offdiag = self.s_i != self.s_j
+        # with no equality constraints each free parameter owns one cell: plain indexing
+        # replaces the (slow) unbuffered np.add.at scatter
+        self._unique = {k: len(np.unique(v)) == len(v)
+                        for k, v in (("a", self.a_pid), ("s", self.s_pid), ("m", self.m_pid))}
         self.meanstructure = bool(len(self.m_pid)) or bool(np.any(self.m0))
         self._eye = np.eye(self.t)
 
@@ -114,7 +128,7 @@ class RAM:
         grad = np.zeros(self.npar)
         if len(self.s_pid):
             vals = -H[self.s_i, self.s_j] * np.where(self.s_offdiag, 2.0, 1.0)
-            np.add.at(grad, self.s_pid, vals)
+            _scatter(grad, self.s_pid, vals, self._unique["s"])
         if len(self.a_pid):
             C_p = B[:p, :] @ S @ B.T  # rows of C for the observed variables
             GA = -2 * (BO @ C_p)
@@ -122,10 +136,10 @@ class RAM:
             if u is not None:
                 Bu = B[:p, :].T @ u
                 vals = vals - 2 * Bu[self.a_i] * (B @ m)[self.a_j]
-            np.add.at(grad, self.a_pid, vals)
+            _scatter(grad, self.a_pid, vals, self._unique["a"])
         if len(self.m_pid) and u is not None:
             Bu = B[:p, :].T @ u
-            np.add.at(grad, self.m_pid, -2 * Bu[self.m_i])
+            _scatter(grad, self.m_pid, -2 * Bu[self.m_i], self._unique["m"])
         return grad
 
     def delta(self, theta):
@@ -144,17 +158,17 @@ class RAM:
             Cj = C[self.a_j, :p]  # c x p
             contrib = np.einsum("pc,cq->cpq", Li, Cj)
             contrib = contrib + contrib.transpose(0, 2, 1)
-            np.add.at(dS, self.a_pid, contrib)
+            _scatter(dS, self.a_pid, contrib, self._unique["a"])
             if self.meanstructure:
                 Bm = B @ m
-                np.add.at(dm, self.a_pid, (Li * Bm[self.a_j]).T)
+                _scatter(dm, self.a_pid, (Li * Bm[self.a_j]).T, self._unique["a"])
         if len(self.s_pid):
             Li = L[:, self.s_i]
             Lj = L[:, self.s_j]
             contrib = np.einsum("pc,qc->cpq", Li, Lj)
             off = self.s_offdiag
             contrib[off] = contrib[off] + contrib[off].transpose(0, 2, 1)
-            np.add.at(dS, self.s_pid, contrib)
+            _scatter(dS, self.s_pid, contrib, self._unique["s"])
         if len(self.m_pid):
-            np.add.at(dm, self.m_pid, L[:, self.m_i].T)
+            _scatter(dm, self.m_pid, L[:, self.m_i].T, self._unique["m"])
         return Sigma, mu, dS, dm, (B, C, S, m)

@@ -23,7 +23,7 @@ import pandas as pd
 from . import _ram
 from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
                      IdentificationError)
-from .partable import build_partable
+from .partable import partable_records
 from .syntax import parse
 
 __all__ = ["fit", "SampleStats"]
@@ -184,12 +184,12 @@ def _cov_input(cov, nobs, means, sd, ov):
 # ---------------------------------------------------------------------------------------
 # starting values (lavaan's, simplified: fabin3-type loadings, 0.5 s_ii residuals)
 # ---------------------------------------------------------------------------------------
-def _start_values(pt, info, stats_by_group, std_lv):
-    theta = np.full(int(pt["pid"].max()) + 1 if (pt["pid"] >= 0).any() else 0, np.nan)
+def _start_values(records, info, stats_by_group, std_lv, npar):
+    theta = np.full(npar, np.nan)
     for g, st in enumerate(stats_by_group):
         S = st.cov
         pos = {v: i for i, v in enumerate(st.names)}
-        rows = pt[(pt["group"] == g) & (pt["op"] != ":=")]
+        rows = [r for r in records if r["group"] == g and r["op"] != ":="]
         lam, psi = {}, {}
         for f, inds in info.indicators.items():
             obs = [v for v in inds if v in pos]
@@ -221,7 +221,7 @@ def _start_values(pt, info, stats_by_group, std_lv):
                         est.append(S[ir, ja] * S[ir, jb] / S[ja, jb])
             ps = float(np.median(est)) if est else 0.5 * S[ir, ir]
             psi[f] = float(np.clip(ps, 0.05 * S[ir, ir], 0.95 * S[ir, ir]))
-        for r in rows.to_dict("records"):
+        for r in rows:
             pid = int(r["pid"])
             if pid < 0 or not np.isnan(theta[pid]):
                 continue
@@ -238,10 +238,10 @@ def _start_values(pt, info, stats_by_group, std_lv):
                 if lhs in pos:
                     theta[pid] = 0.5 * S[pos[lhs], pos[lhs]] if lhs not in info.ov_x else \
                         S[pos[lhs], pos[lhs]]
-                elif lhs in info.lv_x:
-                    theta[pid] = psi.get(lhs, 0.05)
                 else:
-                    theta[pid] = 0.05
+                    # common variance of the marker (lavaan starts at 0.05, which makes
+                    # the first Fisher-scoring steps wander for endogenous factors)
+                    theta[pid] = psi.get(lhs, 0.05)
             elif op == "~~":
                 if lhs in info.ov_x and rhs in info.ov_x:
                     theta[pid] = S[pos[lhs], pos[rhs]]
@@ -254,8 +254,8 @@ def _start_values(pt, info, stats_by_group, std_lv):
         # observed-variable regressions: OLS starts (lavaan does this for models w/o latents)
         if not info.lv:
             for y in info.ov_y:
-                reg = rows[(rows["op"] == "~") & (rows["lhs"] == y)]
-                xs = [x for x in reg["rhs"] if x in pos]
+                reg = [r for r in rows if r["op"] == "~" and r["lhs"] == y]
+                xs = [r["rhs"] for r in reg if r["rhs"] in pos]
                 if not xs or len(xs) != len(reg):
                     continue
                 ix = [pos[x] for x in xs]
@@ -263,13 +263,13 @@ def _start_values(pt, info, stats_by_group, std_lv):
                     b = np.linalg.solve(S[np.ix_(ix, ix)], S[ix, pos[y]])
                 except np.linalg.LinAlgError:
                     continue
-                for r, bval in zip(reg.to_dict("records"), b):
+                for r, bval in zip(reg, b):
                     if r["pid"] >= 0 and np.isnan(r["start"]):
                         theta[int(r["pid"])] = bval
                 resid = S[pos[y], pos[y]] - S[ix, pos[y]] @ b
-                vrow = rows[(rows["op"] == "~~") & (rows["lhs"] == y) & (rows["rhs"] == y)]
-                if len(vrow) and vrow["pid"].iloc[0] >= 0 and 0.01 * S[pos[y], pos[y]] < resid:
-                    theta[int(vrow["pid"].iloc[0])] = resid
+                vrow = [r for r in rows if r["op"] == "~~" and r["lhs"] == y and r["rhs"] == y]
+                if vrow and vrow[0]["pid"] >= 0 and 0.01 * S[pos[y], pos[y]] < resid:
+                    theta[int(vrow[0]["pid"])] = resid
     theta[np.isnan(theta)] = 0.0
     return theta
 
@@ -544,10 +544,11 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     ngroups = len(group_labels)
     if ngroups > 1:
         meanstructure = True
-    pt, info = build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
-                              meanstructure=meanstructure or means is not None,
-                              group_equal=group_equal, group_partial=group_partial)
-    ms = bool((pt["op"] == "~1").any())
+    records, info = partable_records(
+        model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
+        meanstructure=meanstructure or means is not None, group_equal=group_equal,
+        group_partial=group_partial)
+    ms = any(r["op"] == "~1" for r in records)
     ov = info.ov
 
     # sample statistics
@@ -575,14 +576,12 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     # exogenous covariates: fixed at sample values
     for g, st in enumerate(stats):
         pos = {v: i for i, v in enumerate(st.names)}
-        for idx in pt.index[(pt["group"] == g) & pt["exo"]]:
-            r = pt.loc[idx]
-            if r["op"] == "~~":
-                pt.at[idx, "value"] = st.cov[pos[r["lhs"]], pos[r["rhs"]]]
-            else:
-                pt.at[idx, "value"] = st.mean[pos[r["lhs"]]]
-
-    npar = int(pt["pid"].max()) + 1 if (pt["pid"] >= 0).any() else 0
+        for r in records:
+            if r["group"] == g and r["exo"]:
+                r["value"] = (st.cov[pos[r["lhs"]], pos[r["rhs"]]] if r["op"] == "~~"
+                              else st.mean[pos[r["lhs"]]])
+    pt = pd.DataFrame(records)
+    npar = max((r["pid"] for r in records), default=-1) + 1
     p = len(ov)
     px = len(info.ov_x) if fixed_x else 0
     ndat = ngroups * (p * (p + 1) // 2 + (p if ms else 0)
@@ -592,10 +591,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             f"the model has {npar} free parameters but the data give only {ndat} "
             f"sample moments (df = {ndat - npar}); fix or remove {npar - ndat} parameter(s)")
 
-    rams = [_ram.RAM(pt[(pt["group"] == g) & (pt["op"] != ":=")], ov, info.lv, npar)
-            for g in range(ngroups)]
+    rams = [_ram.RAM([r for r in records if r["group"] == g and r["op"] != ":="], ov,
+                     info.lv, npar) for g in range(ngroups)]
     problem = MLProblem(rams, stats)
-    theta0 = _start_values(pt, info, stats, std_lv)
+    theta0 = _start_values(records, info, stats, std_lv, npar)
     if start is not None:
         theta0 = np.asarray(start, float).copy()
     theta, F, g, I, ok, iters, msg = _fisher_scoring(problem, theta0, max_iter=max_iter)

@@ -82,7 +82,8 @@ def modification_indices(res, min_mi=0.0, sort=True):
     info = np.zeros((ntot, ntot))
     N = res.nobs
     for g, st in enumerate(res._stats):
-        ram = _ram.RAM(ext[ext["group"] == g], res.observed, res.latent, ntot)
+        ram = _ram.RAM(ext[ext["group"] == g].to_dict("records"), res.observed, res.latent,
+                       ntot)
         Sigma, mu, dS, dm, _ = ram.delta(theta)
         w = st.nobs / N
         Sinv = np.linalg.inv(Sigma)

@@ -130,20 +130,31 @@ def build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bo
                    auto_cov_y: bool = True):
     """Cached front of :func:`_build_partable` (same arguments); returns a fresh copy."""
     if isinstance(model, str):
-        pt, info = _build_cached(model, ngroups, std_lv, fixed_x, meanstructure,
-                                 tuple(group_equal), tuple(group_partial), auto_cov_y)
+        pt, info, _ = _build_cached(model, ngroups, std_lv, fixed_x, meanstructure,
+                                    tuple(group_equal), tuple(group_partial), auto_cov_y)
         return pt.copy(), info
     return _build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
                            meanstructure=meanstructure, group_equal=group_equal,
                            group_partial=group_partial, auto_cov_y=auto_cov_y)
 
 
+def partable_records(model, **options):
+    """The parameter table as a fresh list of row dicts (fast path used by ``fit``)."""
+    key = (options.get("ngroups", 1), options.get("std_lv", False),
+           options.get("fixed_x", True), options.get("meanstructure", False),
+           tuple(options.get("group_equal", ())), tuple(options.get("group_partial", ())),
+           options.get("auto_cov_y", True))
+    _, info, records = _build_cached(model, *key)
+    return [dict(r) for r in records], info
+
+
 @lru_cache(maxsize=64)
 def _build_cached(model, ngroups, std_lv, fixed_x, meanstructure, group_equal, group_partial,
                   auto_cov_y):
-    return _build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
-                           meanstructure=meanstructure, group_equal=group_equal,
-                           group_partial=group_partial, auto_cov_y=auto_cov_y)
+    pt, info = _build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
+                               meanstructure=meanstructure, group_equal=group_equal,
+                               group_partial=group_partial, auto_cov_y=auto_cov_y)
+    return pt, info, tuple(pt.to_dict("records"))
 
 
 def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bool = True,
