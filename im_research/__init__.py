@@ -7,12 +7,13 @@ True
 
 from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
                      IdentificationError, ModelSyntaxError)
+from . import datasets, models, scoring, simulate
 from .estimate import fit
 from .result import SEMResult
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "fit", "SEMResult", "ModelSyntaxError", "DataError", "IdentificationError",
+    "fit", "SEMResult", "datasets", "models", "scoring", "simulate", "ModelSyntaxError", "DataError", "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]

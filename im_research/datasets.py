@@ -1,0 +1,67 @@
+"""Bundled datasets with codebooks (folder ``datasets/`` of the repository).
+
+Every file is built by ``scripts/make_datasets.py`` from the simulator (synthetic data
+with known truth) or from published summary statistics; the codebook says which.
+
+Examples
+--------
+>>> import im_research as ir
+>>> "bank_service_profit_chain" in set(ir.datasets.list()["name"])
+True
+>>> bank = ir.datasets.load("bank_service_profit_chain")
+>>> bank.attrs["codebook"]["kind"]
+'synthetic'
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError
+
+__all__ = ["list", "load", "codebook", "info", "DATA_DIR"]
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "datasets"
+
+
+def _codebooks():
+    if not DATA_DIR.is_dir():
+        raise DataError(f"the datasets folder {DATA_DIR} is missing; run "
+                        "`python scripts/make_datasets.py` from the repository root")
+    return {p.name.removesuffix(".codebook.json"): p
+            for p in sorted(DATA_DIR.glob("*.codebook.json"))}
+
+
+def info(name: str) -> dict:
+    """The full codebook of ``name`` (description, provenance, variables, true values)."""
+    books = _codebooks()
+    if name not in books:
+        raise DataError(f"unknown dataset {name!r}; available: {builtins.list(books)}")
+    return json.loads(books[name].read_text(encoding="utf-8"))
+
+
+def list() -> pd.DataFrame:  # noqa: A001 - mirrors pandas/pingouin naming (datasets.list)
+    """One row per dataset: ``name, kind, n, description``."""
+    rows = []
+    for name in _codebooks():
+        cb = info(name)
+        rows.append({"name": name, "kind": cb["kind"], "n": cb["n"],
+                     "description": cb["description"]})
+    return pd.DataFrame(rows)
+
+
+def codebook(name: str) -> pd.DataFrame:
+    """The variables of ``name``: column, construct, item text, coding, reverse key."""
+    return pd.DataFrame(info(name)["variables"])
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load a dataset; ``df.attrs["codebook"]`` holds its codebook."""
+    cb = info(name)
+    df = pd.read_csv(DATA_DIR / cb["file"])
+    df.attrs["codebook"] = cb
+    return df

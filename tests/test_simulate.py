@@ -1,0 +1,80 @@
+"""Simulated data: reproducible, with known truth recovered by the estimator."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import im_research as ir
+from im_research.models import service_profit_chain
+from im_research.simulate import (PopulationModel, SimulationError, draw, likert_thresholds,
+                                  to_csv_bytes)
+
+POP = PopulationModel(loadings={"f": {"a1": .8, "a2": .7, "a3": .75},
+                                "g": {"b1": .8, "b2": .75, "b3": .7}},
+                      paths={"g": {"f": .5}})
+
+
+def test_same_seed_same_bytes_different_seed_different_data():
+    a = draw(POP, 300, seed=4, points=5, missing_mcar=0.05, careless=0.05)
+    b = draw(POP, 300, seed=4, points=5, missing_mcar=0.05, careless=0.05)
+    c = draw(POP, 300, seed=5, points=5, missing_mcar=0.05, careless=0.05)
+    assert to_csv_bytes(a.data) == to_csv_bytes(b.data)
+    assert to_csv_bytes(a.data) != to_csv_bytes(c.data)
+
+
+def test_truth_reports_careless_and_missing_cells():
+    sim = draw(POP, 400, seed=1, points=7, missing_mcar=0.03, careless=0.05)
+    assert len(sim.truth["careless"]) == 20
+    cells = sim.truth["missing_cells"]
+    assert len(cells) > 0
+    assert all(pd.isna(sim.data.loc[i, c]) for i, c in cells)
+    assert sim.data[POP.items].isna().sum().sum() == len(set(cells))
+
+
+def test_likert_range_and_skew():
+    sym = draw(POP, 2000, seed=2, points=5).data[POP.items]
+    skew = draw(POP, 2000, seed=2, points=5, skew=0.8).data[POP.items]
+    assert sym.min().min() == 1 and sym.max().max() == 5
+    assert skew.mean().mean() > sym.mean().mean() + 0.3
+    assert np.allclose(likert_thresholds(5), -likert_thresholds(5)[::-1])
+
+
+def test_units_have_the_requested_icc():
+    pop = PopulationModel(loadings={"f": {f"x{i}": .9 for i in range(1, 4)}})
+    sim = draw(pop, 6000, seed=3, units=60, icc=0.3)
+    score = sim.data[["x1", "x2", "x3"]].mean(axis=1)
+    between = score.groupby(sim.data["unit"]).mean().var()
+    # share of the composite's variance between units: icc * .81 / (.81 + .19 / 3)
+    assert between / score.var() == pytest.approx(0.3 * .81 / (.81 + .19 / 3), abs=0.05)
+
+
+@pytest.mark.slow
+def test_recovery_of_standardized_paths_at_n5000():
+    spc = service_profit_chain()
+    pop = spc.population
+    res = ir.fit(pop.syntax(), data=draw(pop, 5000, seed=11).data)
+    merged = pop.truth().merge(res.params, on=["lhs", "op", "rhs"], suffixes=("_true", ""))
+    paths = merged[merged["op"] == "~"]
+    rel_bias = (paths["std_all"] - paths["std_all_true"]).abs() / paths["std_all_true"].abs()
+    # one sample of 5,000: sampling error dominates; 2 SE of a path is about 0.03
+    assert (paths["std_all"] - paths["std_all_true"]).abs().max() < 0.05
+    assert rel_bias.median() < 0.05
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(loadings={"f": {"x1": 1.2, "x2": .5}}), "strictly between -1 and 1"),
+    (dict(loadings={"f": {"x1": .7}, "g": {"y1": .7}}, paths={"g": {"f": 1.1}}), "R\\^2 >= 1"),
+    (dict(loadings={"f": {"x1": .7}}, paths={"f": {"h": .3}}), "no loadings"),
+])
+def test_impossible_models_are_refused(kwargs, match):
+    with pytest.raises(SimulationError, match=match):
+        PopulationModel(**kwargs)
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(SimulationError, match="icc"):
+        draw(POP, 10, seed=1, icc=1.0)
+    with pytest.raises(SimulationError, match="at least 2 points"):
+        draw(POP, 10, seed=1, points=1)
+    with pytest.raises(SimulationError, match="seed is required"):
+        draw(POP, 10, seed=None)
