@@ -526,6 +526,12 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         raise ValueError("ordered= (categorical indicators, WLSMV) is not available yet")
     if (data is None) == (cov is None):
         raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
+    if data is not None:
+        if not isinstance(data, pd.DataFrame):
+            raise DataError("data must be a pandas DataFrame")
+        # a shallow view without .attrs: pandas deep-copies attrs (e.g. a dataset's
+        # codebook) on every column access, which would dominate the fit time
+        data = pd.DataFrame(data)
 
     parsed = parse(model) if isinstance(model, str) else model
     # group structure
@@ -553,8 +559,6 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
 
     # sample statistics
     if data is not None:
-        if not isinstance(data, pd.DataFrame):
-            raise DataError("data must be a pandas DataFrame")
         _check_columns(data, ov, info.lv)
         stats = []
         for gl in group_labels:

@@ -92,6 +92,10 @@ class SEMResult:
                      else None)
         self.params = None
         self.fit_measures = None
+        self._pt_value = partable["value"].to_numpy(dtype=float)
+        self._pt_pid = partable["pid"].to_numpy()
+        self._pt_free = self._pt_pid >= 0
+        self._def_cache = None
         return self
 
     @property
@@ -108,30 +112,42 @@ class SEMResult:
 
     # values of every parameter-table row for a given theta
     def _row_values(self, theta):
-        pt = self.partable
-        vals = pt["value"].to_numpy(dtype=float).copy()
-        pid = pt["pid"].to_numpy()
-        free = pid >= 0
-        vals[free] = theta[pid[free]]
+        vals = self._pt_value.copy()
+        vals[self._pt_free] = theta[self._pt_pid[self._pt_free]]
         return vals
 
+    def _def_setup(self):
+        """Labels (first row of each), compiled ``:=`` expressions, the pids they use."""
+        if getattr(self, "_def_cache", None) is None:
+            pt = self.partable
+            label_rows = {}
+            for k, (lab, op) in enumerate(zip(pt["label"], pt["op"])):
+                if lab and op != ":=" and lab not in label_rows:
+                    label_rows[lab] = k
+            codes = [(d.name, compile(d.expr, f"<:= {d.name}>", "eval"))
+                     for d in self._parsed.definitions]
+            pids = sorted({int(self._pt_pid[k]) for k in label_rows.values()
+                           if self._pt_pid[k] >= 0})
+            self._def_cache = (label_rows, codes, pids)
+        return self._def_cache
+
     def _definitions(self, row_values):
-        pt = self.partable
+        """Values of the ``:=`` parameters given the values of all parameter-table rows."""
+        label_rows, codes, _ = self._def_setup()
         env = dict(_DEF_FUNCS)
-        mask = (pt["op"] != ":=") & (pt["label"] != "")
-        for lab, v in zip(pt.loc[mask, "label"], row_values[mask.to_numpy()]):
-            env.setdefault(lab, v)
+        env.update({lab: row_values[k] for lab, k in label_rows.items()})
         out = []
-        for d in self._parsed.definitions:
-            val = float(eval(d.expr, {"__builtins__": {}}, env))  # noqa: S307 (checked AST)
-            env[d.name] = val
+        for name, code in codes:
+            val = float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 (checked AST)
+            env[name] = val
             out.append(val)
         return np.array(out)
 
     def _def_jacobian(self, theta):
+        """Values and central-difference Jacobian of the ``:=`` parameters."""
         base = self._definitions(self._row_values(theta))
         J = np.zeros((len(base), len(theta)))
-        for k in range(len(theta)):
+        for k in self._def_setup()[2]:  # only parameters that carry a label
             h = 1e-6 * max(1.0, abs(theta[k]))
             tp, tm = theta.copy(), theta.copy()
             tp[k] += h
