@@ -1,0 +1,78 @@
+"""The scale library: instruments as validated data, models, scores, questionnaires."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import im_research as ir
+from im_research import scales
+from im_research.errors import DataError
+from im_research.scales import _validate
+
+REQUIRED = {"internal_marketing", "job_satisfaction", "affective_commitment",
+            "employee_brand_commitment", "interfunctional_coordination", "servqual",
+            "customer_satisfaction", "loyalty"}
+
+
+def test_library_covers_the_instruments():
+    lib = scales.list()
+    assert REQUIRED <= set(lib["name"])
+    assert set(lib["points"]) <= {5, 7}
+    im = scales.get("internal_marketing")
+    assert set(im.dimensions) == {"vision", "development", "rewards", "communication",
+                                  "empowerment"}
+    assert scales.get("servqual").items["dimension"].nunique() == 5
+    for name in REQUIRED:
+        items = scales.get(name).items
+        assert items["text_fa"].str.contains(r"[\u0600-\u06FF]").all(), name
+        assert items["text_en"].str.len().min() > 10
+
+
+def test_unknown_scale():
+    with pytest.raises(DataError, match="unknown scale 'im'"):
+        scales.get("im")
+
+
+def test_measurement_model_by_construct_and_dimension():
+    assert scales.measurement_model("job_satisfaction", reversed_suffix="r") == \
+        "job_satisfaction =~ js1 + js2 + js3 + js4r"
+    syntax = scales.measurement_model(["internal_marketing"], by="dimension")
+    assert syntax.count("=~") == 5 and "internal_marketing_vision =~ im_vis1" in syntax
+
+
+def test_score_reverses_keyed_items_and_applies_min_items():
+    df = pd.DataFrame({"js1": [7, 1, 4], "js2": [7, 1, np.nan], "js3": [7, 1, np.nan],
+                       "js4": [1, 7, np.nan]})
+    s = scales.score(df, "job_satisfaction", min_items=2)
+    assert s["job_satisfaction"].iloc[0] == 7 and s["job_satisfaction"].iloc[1] == 1
+    assert np.isnan(s["job_satisfaction"].iloc[2])  # only one item answered
+
+
+def test_questionnaire_in_both_languages():
+    en = scales.questionnaire(["job_satisfaction", "loyalty"], lang="en")
+    assert "1. All in all" in en and "Strongly agree" in en and "9." in en
+    fa = scales.questionnaire("job_satisfaction", lang="fa", fmt="html")
+    assert fa.startswith("<div dir='rtl' lang='fa'>") and "کاملاً موافقم" in fa
+
+
+def test_validation_names_the_problem(tmp_path):
+    raw = yaml.safe_load((Path(scales.DATA) / "job_satisfaction.yaml").read_text("utf-8"))
+    raw["points"] = 1
+    with pytest.raises(DataError, match="points must be an integer >= 2"):
+        _validate(raw, tmp_path / "bad.yaml")
+    raw["points"] = 7
+    raw["items"][1]["dimension"] = "nope"
+    with pytest.raises(DataError, match="unknown dimension 'nope'"):
+        _validate(raw, tmp_path / "bad.yaml")
+
+
+def test_scale_model_fits_simulated_answers():
+    pop = ir.simulate.PopulationModel(
+        loadings={"job_satisfaction": {"js1": .8, "js2": .75, "js3": .7, "js4": -.6}})
+    data = ir.simulate.draw(pop, 500, seed=8, points=7).data
+    data = ir.scoring.reverse_code(data, {"js4": 7})
+    res = ir.fit(scales.measurement_model("job_satisfaction", reversed_suffix="r"), data=data)
+    assert res.params.query("op == '=~' and rhs == 'js4r'")["std_all"].item() > 0.4
