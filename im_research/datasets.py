@@ -23,7 +23,7 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["list", "load", "codebook", "info", "DATA_DIR"]
+__all__ = ["list", "load", "codebook", "info", "fit_inputs", "DATA_DIR"]
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "datasets"
 
@@ -59,9 +59,38 @@ def codebook(name: str) -> pd.DataFrame:
     return pd.DataFrame(info(name)["variables"])
 
 
-def load(name: str) -> pd.DataFrame:
-    """Load a dataset; ``df.attrs["codebook"]`` holds its codebook."""
+def load(name: str, reverse_scored: bool = False) -> pd.DataFrame:
+    """Load a dataset; ``df.attrs["codebook"]`` holds its codebook.
+
+    With ``reverse_scored=True`` every reverse-keyed item ``x`` gets a reverse-scored copy
+    ``xr`` (k + 1 - x), the names the datasets' model syntax uses."""
+    from .scoring import reverse_code
+
     cb = info(name)
     df = pd.read_csv(DATA_DIR / cb["file"])
+    if reverse_scored:
+        rev = {v["column"]: int(v["coding"].split("-")[1].split()[0])
+               for v in cb["variables"] if v.get("reverse")}
+        df = reverse_code(df, rev) if rev else df
     df.attrs["codebook"] = cb
     return df
+
+
+def fit_inputs(name: str) -> dict:
+    """Keyword arguments for :func:`im_research.fit` from a published summary dataset:
+    ``cov`` (covariance, or correlation with ``sd``) and ``nobs``.
+
+    >>> import im_research as ir
+    >>> kw = ir.datasets.fit_inputs("williams_anderson1994")
+    >>> sorted(kw), kw["nobs"]
+    (['cov', 'nobs'], 232)
+    """
+    cb = info(name)
+    if cb["kind"] != "published summary statistics":
+        raise DataError(f"{name!r} holds raw data; pass it as data= to fit()")
+    mat = pd.read_csv(DATA_DIR / cb["file"], index_col="variable")
+    mat.index.name = None
+    kwargs = {"cov": mat, "nobs": int(cb["n"])}
+    if cb["matrix"] == "correlation":
+        kwargs["sd"] = pd.Series(cb["sd"])
+    return kwargs

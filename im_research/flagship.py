@@ -10,7 +10,6 @@ from pathlib import Path
 
 from . import datasets
 from .estimate import fit
-from .scoring import reverse_code
 
 __all__ = ["load_flagship_data", "fit_flagship", "run_flagship"]
 
@@ -20,13 +19,7 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_service_profi
 
 def load_flagship_data():
     """The bank dataset with reverse-keyed items scored (``oc3`` -> ``oc3r``)."""
-    data = datasets.load(DATASET)
-    book = data.attrs["codebook"]
-    reverse = {v["column"]: int(v["coding"].split("-")[1].split()[0])
-               for v in book["variables"] if v.get("reverse")}
-    scored = reverse_code(data, reverse)
-    scored.attrs["codebook"] = book
-    return scored
+    return datasets.load(DATASET, reverse_scored=True)
 
 
 def fit_flagship():

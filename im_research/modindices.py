@@ -40,6 +40,16 @@ def _candidates(res, g):
         a, b = (a, b) if order.index(a) <= order.index(b) else (b, a)
         if (a, "~~", b) not in have:
             out.append((a, "~~", b))
+    # structural candidates as lavaan's full table: latent (residual) covariances and
+    # regressions between structural variables; unidentifiable ones are dropped later
+    for a, b in combinations(info.lv, 2):
+        if (a, "~~", b) not in have and (b, "~~", a) not in have:
+            out.append((a, "~~", b))
+    structural = list(info.lv) + [v for v in info.ov_y if v not in info.lv]
+    for y in structural:
+        for x in structural + list(info.ov_x):
+            if x != y and (y, "~", x) not in have:
+                out.append((y, "~", x))
     return out
 
 
@@ -120,6 +130,12 @@ def modification_indices(res, min_mi=0.0, sort=True):
             f, x = pos[r["lhs"]], pos[r["rhs"]]
             sepc_lv = epc[k] * sd_all[f]
             sepc_all = epc[k] * sd_all[f] / sd_all[x]
+        elif r["op"] == "~":
+            y, x = pos[r["lhs"]], pos[r["rhs"]]
+            lv_sd = [sd_all[i] if n in res.latent else 1.0 for i, n in ((x, r["rhs"]),
+                                                                       (y, r["lhs"]))]
+            sepc_lv = epc[k] * lv_sd[0] / lv_sd[1]
+            sepc_all = epc[k] * sd_all[x] / sd_all[y]
         else:
             a, b = pos[r["lhs"]], pos[r["rhs"]]
             sepc_lv = epc[k]
@@ -133,7 +149,8 @@ def modification_indices(res, min_mi=0.0, sort=True):
     out = pd.DataFrame(rows_out)
     if res.ngroups > 1:
         out = out[["lhs", "op", "rhs", "group", "mi", "epc", "sepc_lv", "sepc_all"]]
-    out = out[out["mi"].fillna(-1) >= min_mi]
+    out = out[out["mi"].notna()]  # not identifiable when freed: lavaan drops these rows
+    out = out[out["mi"] >= min_mi]
     if sort:
         out = out.sort_values("mi", ascending=False, kind="stable")
     return out.reset_index(drop=True)

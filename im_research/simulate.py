@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["PopulationModel", "Simulated", "draw", "likert_thresholds", "to_csv_bytes"]
+__all__ = ["PopulationModel", "Simulated", "draw", "discretize", "likert_thresholds",
+           "to_csv_bytes", "SimulationError"]
 
 
 class SimulationError(ValueError):
@@ -202,6 +203,20 @@ def likert_thresholds(points: int, skew: float = 0.0) -> np.ndarray:
     return cuts - skew
 
 
+def discretize(data: pd.DataFrame, points, skew: float = 0.0) -> pd.DataFrame:
+    """Cut continuous (standardized) item scores into Likert categories 1..points.
+
+    ``points`` is one number for all columns or ``{column: points}`` (other columns are
+    left as they are)."""
+    out = data.copy()
+    cols = list(points) if isinstance(points, dict) else list(out.columns)
+    for col in cols:
+        pts = points[col] if isinstance(points, dict) else points
+        cuts = likert_thresholds(pts, skew)
+        out[col] = (np.searchsorted(cuts, out[col].to_numpy()) + 1).astype(int)
+    return out
+
+
 def draw(pop: PopulationModel, n: int, *, seed, points=None, skew=0.0, reverse=(),
          missing_mcar=0.0, missing_mar=None, careless=0.0, careless_kind="mixed",
          units=None, icc=0.0, ids=True) -> Simulated:
@@ -257,10 +272,7 @@ def draw(pop: PopulationModel, n: int, *, seed, points=None, skew=0.0, reverse=(
     for r in reverse:
         data[r] = -data[r]
     if points is not None:
-        for item in pop.items:
-            pts = points[item] if isinstance(points, dict) else points
-            cuts = likert_thresholds(pts, skew)
-            data[item] = (np.searchsorted(cuts, data[item].to_numpy()) + 1).astype(int)
+        data = discretize(data, points, skew)
     else:
         data = data.round(6)
     careless_ids = []

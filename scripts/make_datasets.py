@@ -14,8 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+import pandas as pd
+
+from im_research import models
 from im_research.models import service_profit_chain
-from im_research.simulate import draw, to_csv_bytes
+from im_research.simulate import discretize, draw, to_csv_bytes
 
 LABELS_7_EN = ["Strongly disagree", "Disagree", "Somewhat disagree", "Neither agree nor disagree",
                "Somewhat agree", "Agree", "Strongly agree"]
@@ -73,6 +76,31 @@ CONSTRUCTS = {
     "cs": "satisfaction of the customer served by the employee",
     "loy": "loyalty intentions of that customer (Zeithaml et al. 1996 structure)",
 }
+
+
+def _write(out: Path, name: str, data: pd.DataFrame, codebook: dict):
+    """Write ``<name>.csv`` and ``<name>.codebook.json`` (stable bytes)."""
+    (out / f"{name}.csv").write_bytes(to_csv_bytes(data))
+    codebook = {"name": name, "file": f"{name}.csv", **codebook}
+    text = json.dumps(codebook, ensure_ascii=False, indent=1) + "\n"
+    (out / f"{name}.codebook.json").write_text(text, encoding="utf-8")
+
+
+def _item_variables(texts: dict, points: dict, reverse=()):
+    out = []
+    for item, (construct, en, fa) in texts.items():
+        k = points[item]
+        out.append({"column": item, "construct": construct, "text_en": en, "text_fa": fa,
+                    "coding": f"1-{k} Likert",
+                    "labels_en": LABELS_7_EN if k == 7 else LABELS_5_EN,
+                    "labels_fa": LABELS_7_FA if k == 7 else LABELS_5_FA,
+                    "reverse": item in reverse})
+    return out
+
+
+def _id_var(column, en, fa, coding):
+    return {"column": column, "construct": "", "text_en": en, "text_fa": fa,
+            "coding": coding, "reverse": False}
 
 
 def bank_service_profit_chain(out: Path):
@@ -140,6 +168,254 @@ def bank_service_profit_chain(out: Path):
     (out / "bank_service_profit_chain.codebook.json").write_text(text, encoding="utf-8")
 
 
+IM3 = {
+    "im1": ("im", "Management explains where the clinic is heading.",
+            "مدیریت توضیح می‌دهد که کلینیک به کجا می‌رود."),
+    "im2": ("im", "I receive the training I need to serve clients well.",
+            "آموزش‌های لازم برای خدمت خوب به مراجعان را دریافت می‌کنم."),
+    "im3": ("im", "Good work with clients is recognised and rewarded.",
+            "کار خوب با مراجعان دیده می‌شود و پاداش می‌گیرد."),
+    "js1": ("js", "All in all, I am satisfied with my job.", "روی‌هم‌رفته از شغلم راضی هستم."),
+    "js2": ("js", "I enjoy the work I do each day.", "از کاری که هر روز انجام می‌دهم لذت می‌برم."),
+    "js3": ("js", "I would recommend this job to a friend.",
+            "این شغل را به یک دوست پیشنهاد می‌کنم."),
+}
+
+
+def clinic_im_programme(out: Path):
+    m = models.im_programme_two_waves(effect=0.5)
+    rng = np.random.default_rng(20260501)
+    sim = draw(m.population, n=180, seed=rng)
+    data = sim.data.rename(columns={"id": "employee_id"})
+    # the programme raises perceived IM at wave 2 by `effect` SD (items carry it)
+    for col in ("im1_t2", "im2_t2", "im3_t2"):
+        lam = m.population.loadings["im_t2"][col]
+        data[col] = data[col] + lam * m.effect
+    items = [c for c in data.columns if c != "employee_id"]
+    data = discretize(data, {c: 7 for c in items}, skew=0.3)
+    data.insert(1, "clinic", rng.choice(["Tehran-North", "Tehran-West", "Karaj"], size=180))
+    texts = {}
+    for wave in ("t1", "t2"):
+        for item, (c, en, fa) in IM3.items():
+            texts[f"{item}_{wave}"] = (f"{c}_{wave}", f"{en} ({'before' if wave == 't1' else 'after'} the programme)",
+                                       f"{fa} ({'پیش' if wave == 't1' else 'پس'} از برنامه)")
+    variables = [_id_var("employee_id", "Employee number (synthetic)", "شمارهٔ کارمند",
+                         "integer"),
+                 _id_var("clinic", "Clinic branch", "شعبهٔ کلینیک", "3 branches")]
+    variables += _item_variables(texts, {c: 7 for c in items})
+    _write(out, "clinic_im_programme", data, {
+        "kind": "synthetic", "n": len(data),
+        "description": "Beauty-clinic staff (180) surveyed before and after an internal-"
+                       "marketing programme: perceived IM and job satisfaction, two waves.",
+        "provenance": "SYNTHETIC: scripts/make_datasets.py, models.im_programme_two_waves(), "
+                      "seed 20260501; wave-2 IM items shifted by 0.5 SD of the factor "
+                      "(the programme effect); 7-point items.",
+        "design": "pre/post panel (same employees), for paired tests and longitudinal "
+                  "invariance",
+        "model_syntax": m.syntax, "true_values": m.population.truth().to_dict("records"),
+        "true_programme_effect_sd": m.effect, "missing_codes": [], "variables": variables})
+
+
+BRAND_TEXTS = {
+    "bk1": ("bk", "I know what our resort's brand promises guests.",
+            "می‌دانم برند پیست ما به مهمانان چه وعده‌ای می‌دهد."),
+    "bk2": ("bk", "I can explain what makes our brand different.",
+            "می‌توانم توضیح دهم چه چیزی برند ما را متمایز می‌کند."),
+    "bk3": ("bk", "I know how the brand should show in my daily work.",
+            "می‌دانم برند باید چگونه در کار روزانه‌ام دیده شود."),
+    "bc1": ("bc", "I am proud to represent our brand to guests.",
+            "از اینکه برندمان را به مهمانان معرفی می‌کنم به خود می‌بالم."),
+    "bc2": ("bc", "What our brand stands for matters to me.",
+            "آنچه برند ما نمایندهٔ آن است برایم مهم است."),
+    "bc3": ("bc", "I make an effort to deliver what the brand promises.",
+            "برای عمل به وعده‌های برند تلاش می‌کنم."),
+    "bc4": ("bc", "I speak well of our brand outside work.",
+            "بیرون از محیط کار از برندمان به نیکی یاد می‌کنم."),
+    "bb1": ("bb", "I greet and serve guests the way our brand describes.",
+            "مهمانان را همان‌گونه که برندمان توصیف می‌کند پذیرایی و خدمت می‌کنم."),
+    "bb2": ("bb", "I help colleagues keep to the brand standards.",
+            "به همکارانم در رعایت استانداردهای برند کمک می‌کنم."),
+    "bb3": ("bb", "I suggest ways to make the guest experience fit the brand better.",
+            "راه‌هایی برای هماهنگ‌تر کردن تجربهٔ مهمان با برند پیشنهاد می‌کنم."),
+}
+
+
+def ski_resort_branding(out: Path):
+    m = models.internal_branding()
+    rng = np.random.default_rng(20260502)
+    points = {c: 7 for c in BRAND_TEXTS}
+    sim = draw(m.population, n=310, seed=rng, points=points, skew=0.5, careless=0.03,
+               missing_mcar=0.02)
+    data = sim.data.rename(columns={"id": "employee_id"})
+    data.insert(1, "season_contract", rng.choice(["seasonal", "permanent"], size=len(data),
+                                                 p=[0.6, 0.4]))
+    variables = [_id_var("employee_id", "Employee number (synthetic)", "شمارهٔ کارمند",
+                         "integer"),
+                 _id_var("season_contract", "Seasonal or permanent contract",
+                         "قرارداد فصلی یا دائم", "seasonal / permanent")]
+    variables += _item_variables(BRAND_TEXTS, points)
+    _write(out, "ski_resort_branding", data, {
+        "kind": "synthetic", "n": len(data),
+        "description": "Ski-resort staff (310): brand knowledge, brand commitment and "
+                       "brand-consistent behaviour (internal branding), with 2% missing "
+                       "cells and 3% careless respondents.",
+        "provenance": "SYNTHETIC: scripts/make_datasets.py, models.internal_branding(), seed "
+                      "20260502; 7-point items; MCAR 2%; careless 3% (listed below).",
+        "design": "cross-sectional employee survey (Burmann & Zeplin 2005 internal branding)",
+        "model_syntax": m.syntax, "true_values": m.population.truth().to_dict("records"),
+        "careless_respondents": sim.truth["careless"],
+        "missing_cells": len(sim.truth["missing_cells"]), "missing_codes": ["empty cell"],
+        "variables": variables})
+
+
+AIRLINE_TEXTS = {
+    "ifc1": ("ifc", "Departments share information about passengers freely.",
+             "واحدها اطلاعات مسافران را آزادانه با هم به اشتراک می‌گذارند."),
+    "ifc2": ("ifc", "All departments take part in serving passengers.",
+             "همهٔ واحدها در خدمت‌رسانی به مسافران سهیم‌اند."),
+    "ifc3": ("ifc", "Managers of different departments plan together.",
+             "مدیران واحدهای مختلف با هم برنامه‌ریزی می‌کنند."),
+    "ifc4": ("ifc", "Staff in other departments help us solve passenger problems.",
+             "کارکنان واحدهای دیگر در حل مشکلات مسافران به ما کمک می‌کنند."),
+    "tms1": ("tms", "Top management backs cooperation between departments.",
+             "مدیریت ارشد از همکاری میان واحدها پشتیبانی می‌کند."),
+    "tms2": ("tms", "Senior managers give service quality real priority.",
+             "مدیران ارشد به کیفیت خدمات اولویت واقعی می‌دهند."),
+    "tms3": ("tms", "Top management provides the resources joint projects need.",
+             "مدیریت ارشد منابع لازم برای پروژه‌های مشترک را فراهم می‌کند."),
+    "cons1": ("cons", "Passengers get the same standard of service at every step.",
+              "مسافران در همهٔ مراحل خدمتی با یک استاندارد دریافت می‌کنند."),
+    "cons2": ("cons", "What one department promises, the others deliver.",
+              "آنچه یک واحد وعده می‌دهد، واحدهای دیگر انجام می‌دهند."),
+    "cons3": ("cons", "Our service feels like one airline, not separate departments.",
+              "خدمات ما حس یک شرکت هواپیمایی واحد را می‌دهد، نه واحدهای جدا."),
+    "cs1": ("cs", "Passengers tell us they are satisfied with our service.",
+            "مسافران به ما می‌گویند از خدماتمان راضی‌اند."),
+    "cs2": ("cs", "Passenger complaints about our department are rare.",
+            "شکایت مسافران از واحد ما کم است."),
+    "cs3": ("cs", "Passengers would fly with us again.",
+            "مسافران دوباره با ما پرواز می‌کنند."),
+}
+DEPARTMENTS = ["catering", "maintenance", "HR", "finance", "cabin crew"]
+
+
+def airline_integrated_marketing(out: Path):
+    m = models.integrated_marketing()
+    rng = np.random.default_rng(20260503)
+    points = {c: 5 for c in AIRLINE_TEXTS}
+    sim = draw(m.population, n=450, seed=rng, points=points, skew=0.2, units=5, icc=0.15)
+    data = sim.data.rename(columns={"id": "employee_id"})
+    data["unit"] = [DEPARTMENTS[u - 1] for u in data["unit"]]
+    data = data.rename(columns={"unit": "department"})
+    variables = [_id_var("employee_id", "Employee number (synthetic)", "شمارهٔ کارمند",
+                         "integer"),
+                 _id_var("department", "Department", "واحد", " / ".join(DEPARTMENTS))]
+    variables += _item_variables(AIRLINE_TEXTS, points)
+    _write(out, "airline_integrated_marketing", data, {
+        "kind": "synthetic", "n": len(data),
+        "description": "Airline staff (450) in five departments (catering, maintenance, HR, "
+                       "finance, cabin crew): inter-functional coordination, top-management "
+                       "support, service consistency, passenger satisfaction (as staff see "
+                       "it).",
+        "provenance": "SYNTHETIC: scripts/make_datasets.py, models.integrated_marketing(), "
+                      "seed 20260503; 5-point items; department ICC 0.15 on the exogenous "
+                      "factors.",
+        "design": "employees nested in departments (multi-group comparisons, ICC)",
+        "model_syntax": m.syntax, "true_values": m.population.truth().to_dict("records"),
+        "missing_codes": [], "variables": variables})
+
+
+BAGOZZI_VARS = ["PERFORMM", "JBSATIS1", "JBSATIS2", "ACHMOT1", "ACHMOT2", "T_S_S_E1",
+                "T_S_S_E2", "VERBINTM"]
+BAGOZZI_R = [
+    [1.000],
+    [.418, 1.000],
+    [.394, .627, 1.000],
+    [.129, .202, .266, 1.000],
+    [.189, .284, .208, .365, 1.000],
+    [.544, .281, .324, .201, .161, 1.000],
+    [.507, .225, .314, .172, .174, .546, 1.000],
+    [-.357, -.156, -.038, -.199, -.277, -.294, -.174, 1.000],
+]
+BAGOZZI_SD = [2.09, 3.43, 2.81, 1.95, 2.06, 2.16, 2.06, 3.65]
+BAGOZZI_MEANS = [720.86, 15.54, 18.46, 14.90, 14.35, 19.57, 24.16, 21.36]
+
+WA_VARS = ["JobsatI1", "JobsatI2", "JobsatI3", "OrgcomI1", "OrgcomI2", "OrgcomI3",
+           "LdrrewI1", "LdrrewI2", "LdrrewI3", "JobcomI1", "JobcomI2", "JobcomI3"]
+WA_COV = [
+    [3.197], [3.392, 6.114], [4.935, 7.543, 20.653], [2.278, 4.289, 6.575, 15.909],
+    [2.816, 5.103, 7.844, 13.092, 17.131], [2.856, 4.938, 6.981, 9.207, 11.016, 10.974],
+    [4.292, 5.977, 9.294, 9.180, 10.493, 8.720, 43.125],
+    [3.245, 4.012, 7.525, 5.985, 6.685, 5.410, 26.165, 21.714],
+    [2.759, 3.866, 6.093, 5.727, 6.801, 5.599, 27.433, 18.601, 22.172],
+    [2.466, 3.427, 5.567, 2.398, 3.239, 2.776, 5.794, 4.353, 3.711, 5.875],
+    [2.211, 3.172, 4.420, 2.326, 3.054, 2.981, 5.108, 3.610, 3.524, 3.535, 5.117],
+    [1.775, 2.243, 3.197, 1.553, 2.137, 2.303, 2.783, 2.113, 2.222, 3.594, 2.814, 5.471],
+]
+
+
+def _full(lower, names):
+    k = len(names)
+    m = np.zeros((k, k))
+    for i, row in enumerate(lower):
+        for j, v in enumerate(row):
+            m[i, j] = m[j, i] = v
+    return pd.DataFrame(m, index=names, columns=names)
+
+
+def published_summaries(out: Path):
+    r = _full(BAGOZZI_R, BAGOZZI_VARS).reset_index(names="variable")
+    _write(out, "bagozzi1980_salesforce", r, {
+        "kind": "published summary statistics", "n": 122, "matrix": "correlation",
+        "sd": dict(zip(BAGOZZI_VARS, BAGOZZI_SD)),
+        "means": dict(zip(BAGOZZI_VARS, BAGOZZI_MEANS)),
+        "description": "Industrial sales force: performance, job satisfaction, achievement "
+                       "motivation, task-specific self-esteem, verbal intelligence "
+                       "(correlations and SDs).",
+        "citation": "Bagozzi, R. P. (1980). Performance and satisfaction in an industrial "
+                    "sales force: An examination of their antecedents and simultaneity. "
+                    "Journal of Marketing, 44(2), 65-77.",
+        "provenance": "PUBLISHED SUMMARY STATISTICS (not raw data): the correlation matrix "
+                      "and SDs as circulated with LISREL/lavaan teaching scripts; means from "
+                      "a second course copy. N is reported as 122 in most copies and 112 in "
+                      "one; 122 is used here. Check against the article before publishing.",
+        "model_syntax": ("perform =~ PERFORMM\njobsat =~ JBSATIS1 + JBSATIS2\n"
+                         "achmot =~ ACHMOT1 + ACHMOT2\ntsse =~ T_S_S_E1 + T_S_S_E2\n"
+                         "verbint =~ VERBINTM\n"
+                         "jobsat ~ achmot + tsse + perform + verbint\n"
+                         "perform ~ achmot + tsse + verbint\n"),
+        "variables": [{"column": v, "construct": c, "text_en": t, "text_fa": "",
+                       "coding": "scale score", "reverse": False} for v, c, t in [
+            ("PERFORMM", "performance", "Sales performance (company records)"),
+            ("JBSATIS1", "jobsat", "Job satisfaction, indicator 1"),
+            ("JBSATIS2", "jobsat", "Job satisfaction, indicator 2"),
+            ("ACHMOT1", "achmot", "Achievement motivation, indicator 1"),
+            ("ACHMOT2", "achmot", "Achievement motivation, indicator 2"),
+            ("T_S_S_E1", "tsse", "Task-specific self-esteem, indicator 1"),
+            ("T_S_S_E2", "tsse", "Task-specific self-esteem, indicator 2"),
+            ("VERBINTM", "verbint", "Verbal intelligence")]]})
+    cov = _full(WA_COV, WA_VARS).reset_index(names="variable")
+    _write(out, "williams_anderson1994", cov, {
+        "kind": "published summary statistics", "n": 232, "matrix": "covariance",
+        "description": "Job satisfaction, organisational commitment, leader contingent reward "
+                       "and job complexity: three parcels each (covariance matrix).",
+        "citation": "Williams, L. J., & Anderson, S. E. (1994). An alternative approach to "
+                    "method effects by using latent-variable models: Applications in "
+                    "organizational behavior research. Journal of Applied Psychology, 79(3), "
+                    "323-331.",
+        "provenance": "PUBLISHED SUMMARY STATISTICS (not raw data): the covariance matrix as "
+                      "distributed in the R package pathmodelfit (data mediationVC), 3 "
+                      "decimals.",
+        "model_syntax": ("js =~ JobsatI1 + JobsatI2 + JobsatI3\n"
+                         "oc =~ OrgcomI1 + OrgcomI2 + OrgcomI3\n"
+                         "lr =~ LdrrewI1 + LdrrewI2 + LdrrewI3\n"
+                         "jc =~ JobcomI1 + JobcomI2 + JobcomI3\n"
+                         "js ~ lr + jc\noc ~ js\n"),
+        "variables": [{"column": v, "construct": v[:6], "text_en": f"{v[:6]} parcel {v[-1]}",
+                       "text_fa": "", "coding": "parcel total score", "reverse": False}
+                      for v in WA_VARS]})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "datasets"))
@@ -147,6 +423,10 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     bank_service_profit_chain(out)
+    clinic_im_programme(out)
+    ski_resort_branding(out)
+    airline_integrated_marketing(out)
+    published_summaries(out)
     print(f"wrote datasets to {out}")
 
 

@@ -68,3 +68,5 @@ fit_block <- function(fit, call_text, syntax) {
     implied_cov = implied_cov
   )
 }
+
+run <- function(name, syntax, call_text, fit) write_ref(fit_block(fit, call_text, syntax), name)

@@ -30,7 +30,6 @@ indirect := a*b
 total    := cp + a*b
 "
 
-run <- function(name, syntax, call_text, fit) write_ref(fit_block(fit, call_text, syntax), name)
 
 run("hs_cfa", HS_MODEL, "cfa(HS_MODEL, data = HolzingerSwineford1939)",
     cfa(HS_MODEL, data = HS))
