@@ -85,6 +85,32 @@ class PopulationModel:
         self.order = self._topological_order()
         self._phi = self._latent_cov()
 
+    @classmethod
+    def from_syntax(cls, model: str) -> "PopulationModel":
+        """Build from lavaan syntax whose fixed values are the standardized population
+        values, e.g. ``"f =~ .8*x1 + .7*x2 + .7*x3\ny =~ .8*y1 + .8*y2 + .7*y3\ny ~ .4*f"``;
+        ``a ~~ .3*b`` sets a correlation between exogenous factors."""
+        from .syntax import parse  # the syntax reader is a leaf module (no estimation)
+
+        loadings, paths, cors = {}, {}, {}
+        for f in parse(model).formulas:
+            for t in f.terms:
+                if t.fixed is None or len(t.fixed) != 1:
+                    raise SimulationError(
+                        f"line {f.line}: {f.lhs} {f.op} {t.var} needs one population value, "
+                        f"e.g. {f.lhs} {f.op} 0.5*{t.var}")
+                value = t.fixed[0]
+                if f.op == "=~":
+                    loadings.setdefault(f.lhs, {})[t.var] = value
+                elif f.op == "~":
+                    paths.setdefault(f.lhs, {})[t.var] = value
+                elif f.op == "~~" and f.lhs != t.var:
+                    cors[(f.lhs, t.var)] = value
+                else:
+                    raise SimulationError(f"line {f.line}: only =~, ~ and factor correlations "
+                                          "(a ~~ r*b) describe a population model")
+        return cls(loadings, paths, cors)
+
     def _topological_order(self):
         order, seen = [], set()
 

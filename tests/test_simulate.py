@@ -48,17 +48,38 @@ def test_units_have_the_requested_icc():
     assert between / score.var() == pytest.approx(0.3 * .81 / (.81 + .19 / 3), abs=0.05)
 
 
+def _mean_std_paths(pop, reps, n, seed, **draw_kw):
+    rng = np.random.default_rng(seed)
+    est = []
+    for _ in range(reps):
+        res = ir.fit(pop.syntax(), data=draw(pop, n, seed=rng, **draw_kw).data)
+        merged = pop.truth().merge(res.params, on=["lhs", "op", "rhs"],
+                                   suffixes=("_true", ""))
+        est.append(merged.set_index(["lhs", "op", "rhs"])[["std_all_true", "std_all"]])
+    return sum(est) / reps
+
+
 @pytest.mark.slow
-def test_recovery_of_standardized_paths_at_n5000():
-    spc = service_profit_chain()
-    pop = spc.population
-    res = ir.fit(pop.syntax(), data=draw(pop, 5000, seed=11).data)
-    merged = pop.truth().merge(res.params, on=["lhs", "op", "rhs"], suffixes=("_true", ""))
-    paths = merged[merged["op"] == "~"]
-    rel_bias = (paths["std_all"] - paths["std_all_true"]).abs() / paths["std_all_true"].abs()
-    # one sample of 5,000: sampling error dominates; 2 SE of a path is about 0.03
-    assert (paths["std_all"] - paths["std_all_true"]).abs().max() < 0.05
-    assert rel_bias.median() < 0.05
+def test_recovery_bias_below_2_percent_at_n5000():
+    """Continuous data, n = 5,000, mean of 30 samples: relative bias of every standardized
+    path below 2 % (the Monte Carlo SE of the mean is about 1 % of the .25 path)."""
+    pop = service_profit_chain().population
+    mean = _mean_std_paths(pop, reps=30, n=5000, seed=11)
+    paths = mean[mean.index.get_level_values("op") == "~"]
+    rel_bias = (paths["std_all"] / paths["std_all_true"] - 1).abs()
+    assert rel_bias.max() < 0.02, rel_bias
+
+
+@pytest.mark.slow
+def test_likert_coarsening_attenuates_loadings():
+    """5-point items attenuate standardized loadings (documented in docs/datasets.md)."""
+    pop = PopulationModel.from_syntax("f =~ .8*x1 + .7*x2 + .6*x3\ng =~ .8*y1 + .7*y2 + .6*y3"
+                                      "\ng ~ .5*f")
+    cont = _mean_std_paths(pop, reps=4, n=3000, seed=1)
+    lik = _mean_std_paths(pop, reps=4, n=3000, seed=1, points=5)
+    load = cont.index.get_level_values("op") == "=~"
+    assert (lik["std_all"][load] < cont["std_all"][load]).all()
+    assert (cont["std_all"][load] - lik["std_all"][load]).mean() < 0.06
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -100,3 +121,11 @@ def test_wald_intervals_cover_the_truth_95_percent():
             total += 1
     assert total == 300 * 13
     assert 0.93 <= hits / total <= 0.97, hits / total
+
+
+def test_population_from_syntax_matches_dict_form():
+    a = PopulationModel.from_syntax("f =~ .8*a1 + .7*a2 + .75*a3\ng =~ .8*b1 + .75*b2 + .7*b3"
+                                    "\ng ~ .5*f")
+    assert np.allclose(a.implied_cov().to_numpy(), POP.implied_cov().to_numpy())
+    with pytest.raises(SimulationError, match="needs one population value"):
+        PopulationModel.from_syntax("f =~ x1 + .7*x2")
