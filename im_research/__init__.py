@@ -7,13 +7,13 @@ True
 
 from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
                      IdentificationError, ModelSyntaxError)
-from . import datasets, models, scoring, simulate
+from . import datasets, models, scales, scoring, simulate
 from .estimate import fit
 from .result import SEMResult
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "fit", "SEMResult", "datasets", "models", "scoring", "simulate", "ModelSyntaxError", "DataError", "IdentificationError",
+    "fit", "SEMResult", "datasets", "models", "scales", "scoring", "simulate", "ModelSyntaxError", "DataError", "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]
