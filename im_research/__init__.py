@@ -7,13 +7,17 @@ True
 
 from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
                      IdentificationError, ModelSyntaxError)
-from . import datasets, models, scales, scoring, simulate
+from . import datasets, exercises, models, scales, scoring, simulate
+from .bootstrap import bootstrap
+from .effects import indirect_effects
 from .estimate import fit
+from .power import power
 from .result import SEMResult
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "fit", "SEMResult", "datasets", "models", "scales", "scoring", "simulate", "ModelSyntaxError", "DataError", "IdentificationError",
+    "fit", "SEMResult", "bootstrap", "indirect_effects", "power", "datasets", "exercises",
+    "models", "scales", "scoring", "simulate", "ModelSyntaxError", "DataError", "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]

@@ -350,7 +350,12 @@ class MLProblem:
         return F, grad, I
 
 
-def _fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10):
+def _fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=True,
+                    final_info=True):
+    """Minimise F from ``theta0``. Returns (theta, F, grad, info, ok, iterations, message).
+
+    ``bfgs=False`` keeps pure Fisher scoring (best from a warm start, e.g. bootstrap
+    draws); ``final_info=False`` skips recomputing the information at the solution."""
     theta = theta0.copy()
     F, g, I = problem.evaluate(theta)
     if not np.isfinite(F):
@@ -368,7 +373,7 @@ def _fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10):
     for it in range(1, max_iter + 1):
         # Fisher scoring far from the optimum; near it, BFGS started from the expected
         # information picks up the curvature that misfit adds (superlinear convergence)
-        use_bfgs = np.max(np.abs(g)) < 1e-3
+        use_bfgs = bfgs and np.max(np.abs(g)) < 1e-3
         if use_bfgs and H_inv is None:
             try:
                 H_inv = np.linalg.inv(2 * I)
@@ -402,7 +407,7 @@ def _fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10):
             Ic = I
         theta, F, g, I = cand, Fc, gc, Ic
         if np.max(np.abs(g)) < tol or (dF < 1e-15 and np.max(np.abs(g)) < 1e-6):
-            if use_bfgs:
+            if use_bfgs and final_info:
                 I = problem.evaluate(theta)[2]
             return theta, F, g, I, True, it, "converged"
     return theta, F, g, I, False, it, f"no convergence after {max_iter} iterations"

@@ -1,0 +1,146 @@
+"""Batched ML refits: many samples of the same model at once.
+
+Bootstrap draws and Monte Carlo replications fit one model to many covariance matrices.
+Instead of a Python loop of small fits (where interpreter overhead dominates), the
+Fisher-scoring iterations here run on stacks of matrices with numpy's batched linear
+algebra. Single-group models; same formulas as ``_ram.RAM`` and ``estimate.MLProblem``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["BatchML"]
+
+
+class BatchML:
+    """Fisher scoring for a stack of samples of one single-group model.
+
+    Parameters
+    ----------
+    ram : _ram.RAM
+        The model structure (from a fitted result, ``res._rams[0]``).
+    """
+
+    def __init__(self, ram):
+        self.ram = ram
+        self.p, self.t, self.k = ram.p, ram.t, ram.npar
+        # every free cell of A, S and m as a column of the aggregation matrix P (k x c):
+        # derivatives are computed per cell and summed into their parameter
+        pids = np.concatenate([ram.a_pid, ram.s_pid, ram.m_pid]).astype(int)
+        self.P = np.zeros((self.k, len(pids)))
+        self.P[pids, np.arange(len(pids))] = 1.0
+        self.na, self.ns, self.nm = len(ram.a_pid), len(ram.s_pid), len(ram.m_pid)
+        # diagonal S cells: dSigma = u u' = u v' + v u' with v = u / 2
+        self.s_scale = np.where(ram.s_offdiag, 1.0, 0.5)
+        self.eye_t = np.eye(self.t)
+
+    def _implied(self, theta):
+        r = self.ram
+        B_ = theta.shape[0]
+        A = np.broadcast_to(r.A0, (B_, self.t, self.t)).copy()
+        S = np.broadcast_to(r.S0, (B_, self.t, self.t)).copy()
+        m = np.broadcast_to(r.m0, (B_, self.t)).copy()
+        A[:, r.a_i, r.a_j] = theta[:, r.a_pid]
+        S[:, r.s_i, r.s_j] = theta[:, r.s_pid]
+        S[:, r.s_j, r.s_i] = theta[:, r.s_pid]
+        m[:, r.m_i] = theta[:, r.m_pid]
+        Bm = np.linalg.inv(self.eye_t - A)
+        C = Bm @ S @ Bm.transpose(0, 2, 1)
+        return Bm, C, S, m
+
+    def evaluate(self, theta, cov, mean, logdet_s, info=True):
+        """F (B,), gradient (B, k) and unit information (B, k, k) for each sample."""
+        r = self.ram
+        p = self.p
+        Bm, C, S, m = self._implied(theta)
+        Sigma = C[:, :p, :p]
+        sign, logdet = np.linalg.slogdet(Sigma)
+        bad = sign <= 0
+        Sinv = np.linalg.inv(np.where(bad[:, None, None], np.eye(p), Sigma))
+        F = logdet + np.einsum("bij,bji->b", Sinv, cov) - logdet_s - p
+        W = cov
+        u = None
+        if mean is not None:
+            mu = np.einsum("bij,bj->bi", Bm, m)[:, :p]
+            d = mean - mu
+            u = np.einsum("bij,bj->bi", Sinv, d)
+            F = F + np.einsum("bi,bi->b", d, u)
+            W = cov + d[:, :, None] * d[:, None, :]
+        F = np.where(bad, np.inf, F)
+        Omega = Sinv @ (W - Sigma) @ Sinv
+        # each free cell c changes Sigma by u_c v_c' + v_c u_c' (rank two), so
+        # tr(S^-1 dS_c S^-1 dS_d) / 2 = (V'S^-1U)_cd (V'S^-1U)_dc + (V'S^-1V)_cd (U'S^-1U)_cd
+        L = Bm[:, :p, :]  # (B, p, t)
+        U = np.concatenate([L[:, :, r.a_i], L[:, :, r.s_i],
+                            np.zeros((theta.shape[0], p, self.nm))], axis=2)
+        V = np.concatenate([C[:, r.a_j, :p].transpose(0, 2, 1),
+                            L[:, :, r.s_j] * self.s_scale,
+                            np.zeros((theta.shape[0], p, self.nm))], axis=2)
+        g_cells = -2 * np.einsum("bpc,bpc->bc", U, Omega @ V)
+        if info:
+            SU, SV = Sinv @ U, Sinv @ V
+            Qvu = V.transpose(0, 2, 1) @ SU
+            I_cells = Qvu * Qvu.transpose(0, 2, 1) + (V.transpose(0, 2, 1) @ SV) * (
+                U.transpose(0, 2, 1) @ SU)
+        if mean is not None:
+            Bmv = np.einsum("bij,bj->bi", Bm, m)
+            D = np.concatenate([L[:, :, r.a_i] * Bmv[:, None, r.a_j],
+                                np.zeros((theta.shape[0], p, self.ns)),
+                                L[:, :, r.m_i]], axis=2)  # (B, p, c): dmu per cell
+            g_cells -= 2 * np.einsum("bpc,bp->bc", D, u)
+            if info:
+                I_cells = I_cells + D.transpose(0, 2, 1) @ Sinv @ D
+        g = g_cells @ self.P.T
+        if not info:
+            return F, g, None
+        return F, g, self.P @ I_cells @ self.P.T
+
+    def fit(self, theta0, cov, mean=None, max_iter=100, tol=1e-8):
+        """Fit every sample; returns (theta (B, k), converged (B,), info (B, k, k))."""
+        Bsz = cov.shape[0]
+        theta = np.broadcast_to(theta0, (Bsz, self.k)).copy()
+        sign, logdet_s = np.linalg.slogdet(cov)
+        ok_s = sign > 0
+        F, g, I = self.evaluate(theta, cov, mean, logdet_s)
+        active = ok_s & np.isfinite(F)
+        converged = np.zeros(Bsz, bool)
+        for _ in range(max_iter):
+            idx = np.flatnonzero(active)
+            if not len(idx):
+                break
+            gi, Ii = g[idx], I[idx]
+            try:
+                step = -np.linalg.solve(2 * Ii, gi[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:
+                step = -np.einsum("bij,bj->bi", np.linalg.pinv(2 * Ii), gi)
+            alpha = np.ones(len(idx))
+            todo = np.arange(len(idx))
+            newF = np.full(len(idx), np.inf)
+            newg = np.zeros_like(gi)
+            newI = np.zeros_like(Ii)
+            mean_i = None if mean is None else mean[idx]
+            for _ in range(30):
+                sel = idx[todo]
+                cand = theta[sel] + alpha[todo, None] * step[todo]
+                Fc, gc, Ic = self.evaluate(cand, cov[sel], None if mean is None else
+                                           mean[sel], logdet_s[sel])
+                good = np.isfinite(Fc) & (Fc <= F[sel] + 1e-12 * np.maximum(1, np.abs(F[sel])))
+                gpos = todo[good]
+                newF[gpos], newg[gpos], newI[gpos] = Fc[good], gc[good], Ic[good]
+                theta[idx[gpos]] = cand[good]
+                todo = todo[~good]
+                alpha[todo] /= 2
+                if not len(todo):
+                    break
+            moved = np.isfinite(newF)
+            dF = np.where(moved, F[idx] - newF, 0.0)
+            F[idx[moved]], g[idx[moved]], I[idx[moved]] = newF[moved], newg[moved], newI[moved]
+            gmax = np.max(np.abs(g[idx]), axis=1)
+            done = (gmax < tol) | ((dF < 1e-15) & (gmax < 1e-6))
+            stuck = ~moved
+            converged[idx[done]] = True
+            active[idx[done | stuck]] = False
+            del mean_i
+        converged &= np.max(np.abs(g / 2), axis=1) <= 1e-3
+        return theta, converged, I
