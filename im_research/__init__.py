@@ -7,17 +7,23 @@ True
 
 from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
                      IdentificationError, ModelSyntaxError)
-from . import datasets, exercises, models, scales, scoring, simulate
+from . import (datasets, exercises, method_bias, models, multilevel, plots, quality, report,
+               scales, scoring, simulate)
 from .bootstrap import bootstrap
 from .effects import indirect_effects
 from .estimate import fit
+from .multilevel import icc, rwg, rwg_j
 from .power import power
+from .reliability import item_statistics, reliability
 from .result import SEMResult
+from .validity import fornell_larcker, htmt, htmt_inference
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "fit", "SEMResult", "bootstrap", "indirect_effects", "power", "datasets", "exercises",
-    "models", "scales", "scoring", "simulate", "ModelSyntaxError", "DataError", "IdentificationError",
+    "models", "scales", "scoring", "simulate", "reliability", "item_statistics", "htmt",
+    "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j", "quality", "method_bias",
+    "multilevel", "report", "plots", "ModelSyntaxError", "DataError", "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]

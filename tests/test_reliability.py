@@ -1,0 +1,75 @@
+"""Reliability and validity match semTools 0.5-6 and psych on HolzingerSwineford1939."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import im_research as ir
+from conftest import load_reference, load_reference_data
+
+FACTORS = ["visual", "textual", "speed"]
+
+
+@pytest.fixture(scope="module")
+def hs_fit():
+    ref = load_reference("hs_reliability")
+    hs = load_reference_data("HolzingerSwineford1939.csv")
+    return ref, hs, ir.fit(ref["model_syntax"], data=hs)
+
+
+def test_factor_level_coefficients(hs_fit):
+    ref, _, res = hs_fit
+    rel = ir.reliability(res).set_index("factor")
+    for f in FACTORS:
+        assert rel.loc[f, "omega"] == pytest.approx(ref["omega"][f], abs=1e-4)
+        assert rel.loc[f, "omega_implied"] == pytest.approx(ref["omega_implied"][f], abs=1e-4)
+        assert rel.loc[f, "ave"] == pytest.approx(ref["ave"][f], abs=1e-4)
+        assert rel.loc[f, "cr"] == pytest.approx(ref["fornell_larcker"][f]["CR"], abs=1e-4)
+        assert rel.loc[f, "ave_fl"] == pytest.approx(ref["fornell_larcker"][f]["AVE"], abs=1e-4)
+        assert rel.loc[f, "alpha"] == pytest.approx(ref["alpha"][f]["raw_alpha"], abs=1e-4)
+    assert not rel.loc["visual", "ave_ok"] and rel.loc["textual", "cr_ok"]
+
+
+def test_item_level_statistics(hs_fit):
+    ref, _, res = hs_fit
+    items = ir.item_statistics(res).set_index("item")
+    for f in FACTORS:
+        for item, r in ref["alpha"][f]["r_drop"].items():
+            assert items.loc[item, "item_rest_r"] == pytest.approx(r, abs=1e-4)
+            assert items.loc[item, "alpha_if_deleted"] == pytest.approx(
+                ref["alpha"][f]["alpha_if_dropped"][item], abs=1e-4)
+
+
+@pytest.mark.parametrize("key, htmt2", [("htmt", False), ("htmt2", True)])
+def test_htmt_matches_semtools(hs_fit, key, htmt2):
+    ref, hs, _ = hs_fit
+    ours = ir.htmt(ref["model_syntax"], hs, htmt2=htmt2)
+    theirs = np.array(ref[key]["values"])
+    assert np.allclose(np.tril(ours.to_numpy(), -1), np.tril(theirs, -1), atol=1e-4)
+
+
+def test_fornell_larcker_table(hs_fit):
+    ref, _, res = hs_fit
+    fl = ir.fornell_larcker(res)
+    cor = np.array(ref["factor_cor"]["values"])
+    assert fl.loc["textual", "visual"] == pytest.approx(cor[1, 0], abs=1e-4)
+    assert fl.loc["speed", "speed"] == pytest.approx(np.sqrt(ref["ave"]["speed"]), abs=1e-4)
+    assert fl["criterion_met"].all()
+
+
+def test_htmt_inference_intervals(hs_fit):
+    ref, hs, _ = hs_fit
+    inf = ir.htmt_inference(ref["model_syntax"], hs, n_boot=200, seed=1)
+    assert len(inf) == 3
+    assert (inf["ci_lower"] < inf["htmt"]).all() and (inf["htmt"] < inf["ci_upper"]).all()
+    assert inf["below_085"].all()
+    with pytest.raises(ValueError, match="seed"):
+        ir.htmt_inference(ref["model_syntax"], hs, n_boot=10)
+
+
+def test_bad_input(hs_fit):
+    ref, hs, _ = hs_fit
+    with pytest.raises(ir.DataError, match="lack items"):
+        ir.htmt(ref["model_syntax"], hs.drop(columns="x9"))
+    with pytest.raises(ir.DataError, match="give data="):
+        ir.reliability(ref["model_syntax"])
