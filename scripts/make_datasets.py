@@ -416,6 +416,76 @@ def published_summaries(out: Path):
                       for v in WA_VARS]})
 
 
+FIRST = ["Ali", "Sara", "Reza", "Maryam", "Hossein", "Zahra", "Mehdi", "Fatemeh", "Amir",
+         "Narges", "John", "Emma", "David", "Laura", "Omid", "Leila", "Babak", "Shirin"]
+LAST = ["Ahmadi", "Karimi", "Hosseini", "Rezaei", "Moradi", "Jafari", "Smith", "Brown",
+        "Taheri", "Sadeghi", "Kazemi", "Ebrahimi", "Nouri", "Bagheri"]
+HR_DEPARTMENTS = ["front desk", "treatment", "treatment", "treatment", "sales", "sales",
+                  "admin", "finance", "IT"]
+
+
+def raw_hr_export(seed=20260504, n=400):
+    """A synthetic raw HR export with direct identifiers (never written to datasets/)."""
+    rng = np.random.default_rng(seed)
+    pop = models.berry_employee_as_customer().population
+    sim = draw(pop, n=n, seed=rng, points=7, skew=0.3)
+    first = rng.choice(FIRST, n)
+    last = rng.choice(LAST, n)
+    raw = pd.DataFrame({
+        "employee_id": [f"E{1000 + i}" for i in range(n)],
+        "full_name": [f"{a} {b}" for a, b in zip(first, last)],
+        "email": [f"{a.lower()}.{b.lower()}{i}@clinic-example.ir" for i, (a, b) in
+                  enumerate(zip(first, last))],
+        "birth_date": pd.to_datetime("1960-01-01") + pd.to_timedelta(
+            rng.integers(0, 365 * 40, n), unit="D"),
+        "gender": rng.choice(["female", "male"], n, p=[0.6, 0.4]),
+        "department": rng.choice(HR_DEPARTMENTS, n),
+        "tenure_years": np.round(rng.gamma(2.0, 3.0, n), 1),
+    })
+    return pd.concat([raw, sim.data.drop(columns="id")], axis=1)
+
+
+def hr_release(out: Path):
+    from im_research.anonymize import anonymize
+
+    raw = raw_hr_export()
+    items = [c for c in raw.columns if c[:3] in ("vis", "dev", "rew") or c[:2] in ("js", "sq")]
+    model = models.berry_employee_as_customer()
+    rel = anonymize(raw, key="build-time demo key (pseudonyms are not published)",
+                    id_col="employee_id", direct_identifiers=["full_name", "email"],
+                    quasi_identifiers={"birth_date": "age_from_date",
+                                       "tenure_years": [0, 2, 5, 10, 20],
+                                       "department": "merge_rare"},
+                    sensitive=["gender"], k=5, items=items, reference_model=model.syntax,
+                    reference_date="2026-01-01")
+    # the build script is public, so the keyed pseudonyms would be re-computable: the
+    # teaching release replaces them by shuffled row numbers
+    data = rel.data.drop(columns="pid").sample(frac=1, random_state=7).reset_index(drop=True)
+    data.insert(0, "respondent", np.arange(1, len(data) + 1))
+    log = dict(rel.log)
+    log["pseudonyms"] = ("not published: rows shuffled and renumbered (the build script is "
+                         "public, so keyed pseudonyms could be recomputed)")
+    variables = [_id_var("respondent", "Row number (shuffled)", "شمارهٔ ردیف", "integer"),
+                 _id_var("birth_date_ageband", "Age band (from date of birth)", "گروه سنی",
+                         "20-29 ... 60+, * = suppressed"),
+                 _id_var("gender", "Gender", "جنسیت", "female / male"),
+                 _id_var("department", "Department (rare ones merged into 'other')", "واحد",
+                         "text, * = suppressed"),
+                 _id_var("tenure_years", "Tenure band (years)", "سابقه (سال)",
+                         "0-1, 2-4, 5-9, 10-19, 20+, * = suppressed")]
+    variables += [{"column": c, "construct": c.rstrip("0123456789"), "text_en": c,
+                   "text_fa": "", "coding": "1-7 Likert", "reverse": False} for c in items]
+    _write(out, "hr_release_teaching", data, {
+        "kind": "synthetic, anonymised", "n": len(data),
+        "description": "Anonymised teaching release of a synthetic clinic HR export (names, "
+                       "e-mails, birth dates, departments removed or generalised; k >= 5).",
+        "provenance": "SYNTHETIC raw HR export made by scripts/make_datasets.py (seed "
+                      "20260504; the raw file is never written), released through "
+                      "im_research.anonymize; the release log is below.",
+        "model_syntax": model.syntax, "release_log": log,
+        "missing_codes": ["*: suppressed quasi-identifier"], "variables": variables})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "datasets"))
@@ -427,6 +497,7 @@ def main(argv=None):
     ski_resort_branding(out)
     airline_integrated_marketing(out)
     published_summaries(out)
+    hr_release(out)
     print(f"wrote datasets to {out}")
 
 
