@@ -28,7 +28,7 @@ from .syntax import parse
 
 __all__ = ["fit", "SampleStats"]
 
-_ESTIMATORS = ("ML",)
+_ESTIMATORS = ("ML", "MLR")
 _MISSING = ("listwise",)
 
 
@@ -476,9 +476,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         Sample means for ``cov`` input (adds a mean structure).
     sd : Series, dict or sequence, optional
         Standard deviations turning a correlation matrix in ``cov`` into a covariance.
-    estimator : {"ML"}
-        Maximum likelihood (lavaan's default). Robust and categorical estimators come in
-        later releases.
+    estimator : {"ML", "MLR"}
+        Maximum likelihood (lavaan's default), or ML with Huber-White robust SEs and the
+        Yuan-Bentler scaled test (``"MLR"``, needs raw data; see :mod:`im_research.robust`).
     missing : {"listwise"}
         Rows with missing values are dropped and the number is reported (warning and
         ``result.dropped_rows``).
@@ -578,6 +578,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                       ("" if gl is None else f" of group {gl!r}"))
             stats.append(st)
     else:
+        if estimator == "MLR":
+            raise DataError("estimator='MLR' needs the raw data (data=): robust standard "
+                            "errors use each respondent's scores; with a covariance matrix "
+                            "use estimator='ML'")
         stats = [_cov_input(cov, nobs, means, sd, ov)]
         if ms and stats[0].mean is None:
             raise DataError("the model has a mean structure (~1) but no means= were given")
@@ -627,6 +631,11 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             "reported. Try other starting values (start=), simplify the model, or check for"
             " variables on very different scales.", result=result)
     _check_identification(pt, I, npar)
+    if estimator == "MLR":
+        from .robust import robust_vcov_and_scaling
+        df = ndat - npar
+        vcov, c, *_ = robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, ms)
+        result._robust = {"vcov": vcov, "c": c}
     result._finalise()
     heywood = result._heywood_messages()
     if heywood and raise_on_heywood:

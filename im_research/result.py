@@ -96,6 +96,7 @@ class SEMResult:
         self._pt_pid = partable["pid"].to_numpy()
         self._pt_free = self._pt_pid >= 0
         self._def_cache = None
+        self._robust = None  # set by fit() for estimator="MLR"
         return self
 
     @property
@@ -160,7 +161,10 @@ class SEMResult:
         pt = self.partable
         N = self.nobs
         npar = self.npar
-        if npar:
+        robust = getattr(self, "_robust", None)
+        if robust is not None:
+            vcov = robust["vcov"]
+        elif npar:
             vcov = np.linalg.inv(self._information) / N
         else:
             vcov = np.zeros((0, 0))
@@ -223,6 +227,12 @@ class SEMResult:
             stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml, npar=npar,
             ndat=self.ndat, x_index=[self.observed.index(v) for v in self._info.ov_x],
             fixed_x=self.fixed_x, meanstructure=self.meanstructure)
+        if robust is not None:
+            from .robust import baseline_scaling, scaled_measures
+            fm = self.fit_measures
+            c_b = baseline_scaling(self._stats, fm["baseline_df"], self.meanstructure)
+            extra = scaled_measures(fm, robust["c"], c_b, self.ngroups)
+            self.fit_measures = pd.concat([fm, pd.Series(extra, dtype=float)])
         self.rsquare = (pd.Series(rsq[self.group_labels[0]], name="rsquare")
                         if self.ngroups == 1 else pd.DataFrame(rsq))
         self.implied_cov = self._group_frame([s for s, _ in self._implied], "cov")
@@ -321,6 +331,9 @@ class SEMResult:
         pv = fm["pvalue"]
         w(f"  {'P-value (Chi-square)':<40}{pv:>12.3f}" if not math.isnan(pv) else
           f"  {'P-value (Chi-square)':<40}{'NA':>12}")
+        if "chisq_scaled" in fm.index:
+            w(f"  {'Scaled statistic (Yuan-Bentler)':<40}{fm['chisq_scaled']:>12.3f}")
+            w(f"  {'Scaling correction factor':<40}{fm['chisq_scaling_factor']:>12.3f}")
         w("")
         w("Fit indices:")
         for k, lab in [("cfi", "CFI"), ("tli", "TLI"), ("rmsea", "RMSEA"),
