@@ -29,7 +29,7 @@ from .syntax import parse
 __all__ = ["fit", "SampleStats"]
 
 _ESTIMATORS = ("ML", "MLR")
-_MISSING = ("listwise",)
+_MISSING = ("listwise", "fiml")
 
 
 @dataclass
@@ -114,6 +114,29 @@ def _sample_stats_from_data(data, ov, missing, meanstructure, group_label=None):
         raise DataError(f"column(s) {const} are constant{where} (zero variance); a constant "
                         "cannot be modelled — remove it from the model")
     return SampleStats(n, cov, mean if meanstructure else None, list(ov), sub, dropped)
+
+
+def _fiml_stats(data, ov, ov_x, group_label=None):
+    """Rows and EM moments for FIML; removes (and reports) rows without any model
+    variable, and rows missing an exogenous covariate (fixed.x, as lavaan)."""
+    from .missing import em_saturated
+
+    sub = data[ov].astype(float)
+    where = "" if group_label is None else f" in group {group_label!r}"
+    empty = sub.isna().all(axis=1)
+    drop = empty | (sub[ov_x].isna().any(axis=1) if ov_x else False)
+    dropped = list(sub.index[drop])
+    if dropped:
+        warnings.warn(f"FIML removed {int(empty.sum())} rows{where} with every model variable "
+                      f"missing and {int(drop.sum() - empty.sum())} rows with a missing "
+                      f"exogenous covariate {ov_x}", DataWarning, stacklevel=4)
+    sub = sub[~drop]
+    if len(sub) < 2:
+        raise DataError(f"only {len(sub)} usable row(s){where} for FIML")
+    mu, Sigma, ll = em_saturated(sub.to_numpy())
+    st = SampleStats(len(sub), Sigma, mu, list(ov), sub, dropped)
+    st.h1_logl = ll
+    return st
 
 
 def _check_pd(cov, names, where):
@@ -429,6 +452,21 @@ def _quasi_newton(problem: MLProblem, theta0):
     return res.x, F, g, I, ok, res.nit, res.message
 
 
+def observed_information(problem, theta):
+    """Observed information per unit: the Hessian of fmin = F / 2, by central differences
+    of the analytic gradient, symmetrised (lavaan's default for MLR and FIML)."""
+    npar = len(theta)
+    H = np.zeros((npar, npar))
+    for k in range(npar):
+        h = 1e-6 * max(1.0, abs(theta[k]))
+        tp, tm = theta.copy(), theta.copy()
+        tp[k] += h
+        tm[k] -= h
+        H[:, k] = (problem.evaluate(tp, info=False)[1] - problem.evaluate(tm, info=False)[1]) \
+            / (2 * h)
+    return 0.25 * (H + H.T)
+
+
 def _name_params(pt, pids):
     first = pt.drop_duplicates("pid").set_index("pid")
     return [f"{first.at[p, 'lhs']} {first.at[p, 'op']} {first.at[p, 'rhs']}".strip()
@@ -479,9 +517,11 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     estimator : {"ML", "MLR"}
         Maximum likelihood (lavaan's default), or ML with Huber-White robust SEs and the
         Yuan-Bentler scaled test (``"MLR"``, needs raw data; see :mod:`im_research.robust`).
-    missing : {"listwise"}
-        Rows with missing values are dropped and the number is reported (warning and
-        ``result.dropped_rows``).
+    missing : {"listwise", "fiml"}
+        ``"listwise"``: rows with missing values are dropped and the number is reported
+        (warning and ``result.dropped_rows``). ``"fiml"``: full-information ML with a mean
+        structure and observed-information SEs (lavaan ``missing = "ml"``; see
+        :mod:`im_research.missing`).
     std_lv : bool
         Identify factors by fixing their variances to 1 (lavaan ``std.lv``).
     fixed_x : bool
@@ -527,8 +567,15 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                          f"{_ESTIMATORS}")
     if missing not in _MISSING:
         raise ValueError(f"missing={missing!r} is not available yet; use one of {_MISSING}")
+    if ordered and missing == "fiml":
+        raise ValueError("ordered= cannot be combined with missing='fiml' (lavaan refuses "
+                         "too: FIML is a normal-theory method). Either treat the Likert "
+                         "items as continuous with missing='fiml', or use ordered= with "
+                         "complete cases")
     if ordered:
-        raise ValueError("ordered= (categorical indicators, WLSMV) is not available yet")
+        raise ValueError("ordered= (categorical indicators, WLSMV) is not available yet; "
+                         "with 5 or more categories estimator='MLR' on the codes is a "
+                         "common alternative")
     if (data is None) == (cov is None):
         raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
     if data is not None:
@@ -553,8 +600,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                             "drop or recode them first")
         group_labels = list(pd.unique(data[group]))
     ngroups = len(group_labels)
-    if ngroups > 1:
+    if ngroups > 1 or missing == "fiml":
         meanstructure = True
+    if missing == "fiml" and data is None:
+        raise DataError("missing='fiml' needs the raw data (data=)")
     records, info = partable_records(
         model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
         meanstructure=meanstructure or means is not None, group_equal=group_equal,
@@ -568,6 +617,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         stats = []
         for gl in group_labels:
             sub = data if gl is None else data[data[group] == gl]
+            if missing == "fiml":
+                stats.append(_fiml_stats(sub, ov, info.ov_x if fixed_x else [], gl))
+                continue
             st = _sample_stats_from_data(sub, ov, missing, True, gl)
             if not ms:
                 st.mean = None
@@ -606,7 +658,11 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
 
     rams = [_ram.RAM([r for r in records if r["group"] == g and r["op"] != ":="], ov,
                      info.lv, npar) for g in range(ngroups)]
-    problem = MLProblem(rams, stats)
+    if missing == "fiml":
+        from .missing import FIMLProblem
+        problem = FIMLProblem(rams, [st.data.to_numpy(float) for st in stats])
+    else:
+        problem = MLProblem(rams, stats)
     theta0 = _start_values(records, info, stats, std_lv, npar)
     if start is not None:
         theta0 = np.asarray(start, float).copy()
@@ -631,6 +687,16 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             "reported. Try other starting values (start=), simplify the model, or check for"
             " variables on very different scales.", result=result)
     _check_identification(pt, I, npar)
+    if missing == "fiml":
+        from .missing import coverage, missing_patterns
+        used = pd.concat([st.data for st in stats])
+        result.missing_patterns = missing_patterns(used, ov)
+        result.coverage = coverage(used, ov)
+        A = observed_information(problem, theta)
+        result._robust = {"vcov": np.linalg.inv(A) / problem.ntotal, "c": None}
+        if estimator == "MLR":
+            raise ValueError("estimator='MLR' with missing='fiml' is not available yet; use "
+                             "estimator='ML' (observed-information SEs)")
     if estimator == "MLR":
         from .robust import robust_vcov_and_scaling
         df = ndat - npar

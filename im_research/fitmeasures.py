@@ -83,7 +83,7 @@ def _quad(Sinv, E, e_mean):
 
 
 def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fixed_x,
-                         meanstructure):
+                         meanstructure, override=None):
     """All fit measures for an ML fit.
 
     Parameters
@@ -95,12 +95,15 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     npar, ndat : int
     x_index : list of int
         Positions of exogenous covariates (fixed.x) among the observed variables.
+    override : dict, optional
+        ``chisq``, ``baseline_chisq``, ``logl`` and ``unrestricted_logl`` computed
+        elsewhere (FIML); every index is then derived from them.
     """
     G = len(stats_by_group)
     N = sum(s.nobs for s in stats_by_group)
     p = stats_by_group[0].cov.shape[0]
     df = ndat - npar
-    T = max(N * F, 0.0)
+    T = max(N * F, 0.0) if not override else max(override["chisq"], 0.0)
     fm = {}
     fm["npar"] = npar
     fm["fmin"] = F / 2
@@ -133,6 +136,9 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
             ul -= lx
         logl += ll
         unres += ul
+    if override:
+        TB, logl, unres = override["baseline_chisq"], override["logl"], \
+            override["unrestricted_logl"]
     npar_b = G * (len(y_idx) * (2 if meanstructure else 1))
     dfB = ndat - npar_b
     fm["baseline_chisq"] = TB

@@ -223,11 +223,21 @@ class SEMResult:
             "std_all": std_all})
         table = pd.DataFrame(columns)
         self.params = table
+        override = None
+        if hasattr(self._problem, "patterns"):  # FIML: statistics from log-likelihoods
+            from .missing import independence_loglik
+            ll0 = self._problem.loglik(self.theta)
+            ll1 = sum(st.h1_logl for st in self._stats)
+            llb = sum(independence_loglik(st.data.to_numpy(float)) for st in self._stats)
+            override = {"chisq": 2 * (ll1 - ll0), "baseline_chisq": 2 * (ll1 - llb),
+                        "logl": ll0, "unrestricted_logl": ll1}
         self.fit_measures = compute_fit_measures(
             stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml, npar=npar,
             ndat=self.ndat, x_index=[self.observed.index(v) for v in self._info.ov_x],
-            fixed_x=self.fixed_x, meanstructure=self.meanstructure)
-        if robust is not None:
+            fixed_x=self.fixed_x, meanstructure=self.meanstructure, override=override)
+        if override:
+            self.fit_measures["fmin"] = override["chisq"] / (2 * N)
+        if robust is not None and robust.get("c") is not None:
             from .robust import baseline_scaling, scaled_measures
             fm = self.fit_measures
             c_b = baseline_scaling(self._stats, fm["baseline_df"], self.meanstructure)

@@ -53,17 +53,10 @@ def _case_scores(ram, theta, x, mean_structure):
 
 def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure):
     """Return (vcov, c, trace_h1, trace_h0) for an MLR fit."""
+    from .estimate import observed_information
+
     N = sum(st.nobs for st in stats)
-    # observed information: Hessian of fmin = F / 2 by central differences of the gradient
-    H = np.zeros((npar, npar))
-    for k in range(npar):
-        h = 1e-6 * max(1.0, abs(theta[k]))
-        tp, tm = theta.copy(), theta.copy()
-        tp[k] += h
-        tm[k] -= h
-        H[:, k] = (problem.evaluate(tp, info=False)[1] - problem.evaluate(tm, info=False)[1]) \
-            / (2 * h)
-    A = 0.25 * (H + H.T)  # symmetrised, and / 2 for fmin
+    A = observed_information(problem, theta)
     Ainv = np.linalg.inv(A)
     B0 = np.zeros((npar, npar))
     tr_h1 = 0.0

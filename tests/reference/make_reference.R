@@ -5,6 +5,6 @@
 #
 # The Python tests read the JSON files and never need R.
 source("tests/reference/R/common.R")
-for (part in c("core", "replication", "bootstrap", "measurement", "groups")) {
+for (part in c("core", "replication", "bootstrap", "measurement", "groups", "missing")) {
   source(file.path("tests/reference/R", paste0(part, ".R")))
 }
