@@ -12,7 +12,7 @@ from . import (anonymize, codebook, datasets, exercises, io, method_bias, models
 from .bootstrap import bootstrap
 from .effects import indirect_effects
 from .estimate import fit
-from .invariance import invariance
+from .invariance import invariance, release_candidates
 from .multilevel import icc, rwg, rwg_j
 from .power import power
 from .reliability import item_statistics, reliability
@@ -25,6 +25,7 @@ __all__ = [
     "fit", "SEMResult", "bootstrap", "indirect_effects", "power", "datasets", "exercises",
     "models", "scales", "scoring", "simulate", "reliability", "item_statistics", "htmt",
     "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j", "quality", "method_bias",
-    "multilevel", "report", "plots", "io", "codebook", "anonymize", "invariance", "ModelSyntaxError", "DataError", "IdentificationError",
+    "multilevel", "report", "plots", "io", "codebook", "anonymize", "invariance",
+    "release_candidates", "ModelSyntaxError", "DataError", "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]

@@ -8,7 +8,9 @@ default:
 - Cheung & Rensvold (2002): ΔCFI ≥ −.010;
 - Chen (2007): ΔRMSEA ≤ .015, and ΔSRMR ≤ .030 for metric, ≤ .010 for scalar and strict.
 
-All cut-offs can be overridden with ``criteria=``. :func:`release_candidates` ranks the
+All cut-offs can be overridden with ``criteria=``. With ``estimator="MLR"`` the χ²
+difference is the Satorra–Bentler (2001) scaled difference (lavaan's ``lavTestLRT``
+default) and the CFI/TLI/RMSEA columns hold the robust indices. :func:`release_candidates` ranks the
 equality constraints of a step by their univariate score (Lagrange multiplier) test —
 lavaan's ``lavTestScore(fit)$uni`` — to point at the items most responsible for misfit;
 release them with ``partial=``.
@@ -89,12 +91,23 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=("configural", 
         row = {k: fm[k] for k in ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea",
                                   "srmr", "aic", "bic")}
         row["step"] = step
+        robust = "chisq_scaling_factor" in fm.index
+        if robust:  # MLR: report the robust indices in the cfi/rmsea columns
+            row.update(chisq_scaled=fm["chisq_scaled"], cfi=fm["cfi_robust"],
+                       tli=fm["tli_robust"], rmsea=fm["rmsea_robust"])
         if prev is not None:
             pm = fits[prev].fit_measures
             d_chi, d_df = fm["chisq"] - pm["chisq"], fm["df"] - pm["df"]
+            if robust:
+                # Satorra & Bentler (2001) scaled difference, lavTestLRT's default for MLR
+                c_d = (fm["df"] * fm["chisq_scaling_factor"] -
+                       pm["df"] * pm["chisq_scaling_factor"]) / d_df
+                d_chi = d_chi / c_d if c_d > 0 else np.nan
+            prev_row = rows[-1]
             row.update(delta_chisq=d_chi, delta_df=d_df,
                        delta_pvalue=float(stats.chi2.sf(d_chi, d_df)) if d_df > 0 else np.nan,
-                       delta_cfi=fm["cfi"] - pm["cfi"], delta_rmsea=fm["rmsea"] - pm["rmsea"],
+                       delta_cfi=row["cfi"] - prev_row["cfi"],
+                       delta_rmsea=row["rmsea"] - prev_row["rmsea"],
                        delta_srmr=fm["srmr"] - pm["srmr"])
             row["verdict"] = _verdict(step, row, crit)
         else:

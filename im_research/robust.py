@@ -74,7 +74,6 @@ def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure
 def baseline_scaling(stats, df_b, meanstructure, x_index=()):
     """Scaling factor of the independence model (free variances, saturated means)."""
     tr_h1 = tr_h0 = 0.0
-    N = sum(st.nobs for st in stats)
     for st in stats:
         x = st.data.to_numpy(float)
         tr_h1 += _h1_trace(x, meanstructure)
@@ -85,7 +84,7 @@ def baseline_scaling(stats, df_b, meanstructure, x_index=()):
         tr = ((sc ** 2).mean(axis=0) * 2 * v ** 2).sum()
         if meanstructure:
             tr += ((d / v) ** 2).mean(axis=0).dot(v)
-        tr_h0 += tr * st.nobs / N
+        tr_h0 += tr  # separate parameters per group: the N_g/N weights cancel
     return (tr_h1 - tr_h0) / df_b if df_b > 0 else np.nan
 
 

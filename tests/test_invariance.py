@@ -60,3 +60,18 @@ def test_partial_scalar_invariance(inv):
 def test_unknown_step(inv):
     with pytest.raises(ValueError, match="unknown steps"):
         ir.invariance(inv[0]["model_syntax"], inv[1], group="school", steps=("weak",))
+
+
+def test_mlr_invariance_scaled_difference_tests():
+    ref = load_reference("hs_invariance_mlr")
+    hs = load_reference_data("HolzingerSwineford1939.csv")
+    tab = ir.invariance(ref["model_syntax"], hs, group="school",
+                        steps=("configural", "metric", "scalar"), estimator="MLR")
+    for step, fm in ref["steps"].items():
+        assert tab.loc[step, "chisq_scaled"] == pytest.approx(fm["chisq.scaled"], rel=1e-3)
+        assert tab.loc[step, "cfi"] == pytest.approx(fm["cfi.robust"], abs=1e-4)
+        assert tab.loc[step, "rmsea"] == pytest.approx(fm["rmsea.robust"], abs=1e-4)
+    for step, lrt in ref["lrt"].items():
+        assert tab.loc[step, "delta_chisq"] == pytest.approx(lrt["chisq_diff"], rel=1e-3)
+        assert tab.loc[step, "delta_pvalue"] == pytest.approx(lrt["pvalue"], rel=1e-2,
+                                                              abs=1e-6)
