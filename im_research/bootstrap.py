@@ -111,20 +111,14 @@ class _Refitter:
     def definitions(self, theta):
         if not self.def_exprs:
             return np.zeros(0)
+        from .result import evaluate_definitions
+
         if self._codes is None:
             self._codes = [(n, compile(e, f"<:= {n}>", "eval")) for n, e in self.def_exprs]
-        from .result import _DEF_FUNCS
         vals = self.pt_value.copy()
         free = self.pt_pid >= 0
         vals[free] = theta[self.pt_pid[free]]
-        env = dict(_DEF_FUNCS)
-        env.update({lab: vals[k] for lab, k in self.label_rows.items()})
-        out = []
-        for name, code in self._codes:
-            v = float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 (checked AST)
-            env[name] = v
-            out.append(v)
-        return np.array(out)
+        return evaluate_definitions(self._codes, self.label_rows, vals)
 
     def refit_many(self, rows):
         """Batched refits of a single-group model: ``rows`` is (B, n) row indices.
@@ -217,8 +211,9 @@ class BootstrapResult:
 
 
 def _param_rows(res):
-    pt = res.partable
-    first = pt[pt["pid"] >= 0].drop_duplicates("pid").sort_values("pid")
+    from .partable import free_parameter_rows
+
+    first = free_parameter_rows(res.partable)
     rows = first[["lhs", "op", "rhs", "label"]].copy()
     if res.ngroups > 1:
         rows.insert(3, "group", [res.group_labels[g] for g in first["group"]])

@@ -40,7 +40,7 @@ import pandas as pd
 from .errors import ModelSyntaxError
 from .syntax import ParsedModel, parse
 
-__all__ = ["VarInfo", "build_partable", "GROUP_EQUAL_CHOICES"]
+__all__ = ["VarInfo", "build_partable", "free_parameter_rows", "GROUP_EQUAL_CHOICES"]
 
 GROUP_EQUAL_CHOICES = {
     "loadings": ("=~", None),
@@ -388,3 +388,8 @@ def _check_definitions(pt, parsed):
                     f"{name!r} is not a parameter label; label the parameter in a formula "
                     f"(e.g. 'y ~ {name}*x') before using it in ':='", line=d.line, token=name)
         defined.add(d.name)
+
+
+def free_parameter_rows(pt: pd.DataFrame) -> pd.DataFrame:
+    """The first parameter-table row of each free parameter, in free-vector order."""
+    return pt[pt["pid"] >= 0].drop_duplicates("pid").sort_values("pid")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from .partable import free_parameter_rows
 from .simulate import PopulationModel
 
 __all__ = ["power", "plot_power_curve"]
@@ -149,8 +150,7 @@ def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_job
         th, s = theta[ok], se[ok]
         sig = np.abs(th / s) > z_crit
         cover = (th - z_crit * s <= truth) & (truth <= th + z_crit * s)
-        first = template.partable[template.partable["pid"] >= 0].drop_duplicates("pid")
-        first = first.sort_values("pid")
+        first = free_parameter_rows(template.partable)
         for j, (lhs, op, rhs) in enumerate(zip(first["lhs"], first["op"], first["rhs"])):
             mean_est = th[:, j].mean() if len(th) else np.nan
             rows.append(dict(n=n_i, lhs=lhs, op=op, rhs=rhs, true=truth[j],

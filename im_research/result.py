@@ -28,6 +28,19 @@ PARAM_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lo
                  "ci_upper", "std_lv", "std_all"]
 
 
+def evaluate_definitions(codes, label_rows, row_values):
+    """Values of the ``:=`` parameters: ``codes`` are (name, compiled expression) pairs,
+    ``label_rows`` maps each label to the parameter-table row holding its value."""
+    env = dict(_DEF_FUNCS)
+    env.update({lab: row_values[k] for lab, k in label_rows.items()})
+    out = []
+    for name, code in codes:
+        val = float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 (checked AST)
+        env[name] = val
+        out.append(val)
+    return np.array(out)
+
+
 def _pvalue(z):
     """lavaan's ``2 * (1 - pnorm(|z|))`` (underflows to 0 like R)."""
     return 2 * (1 - _special.ndtr(np.abs(z)))
@@ -135,14 +148,7 @@ class SEMResult:
     def _definitions(self, row_values):
         """Values of the ``:=`` parameters given the values of all parameter-table rows."""
         label_rows, codes, _ = self._def_setup()
-        env = dict(_DEF_FUNCS)
-        env.update({lab: row_values[k] for lab, k in label_rows.items()})
-        out = []
-        for name, code in codes:
-            val = float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 (checked AST)
-            env[name] = val
-            out.append(val)
-        return np.array(out)
+        return evaluate_definitions(codes, label_rows, row_values)
 
     def _def_jacobian(self, theta):
         """Values and central-difference Jacobian of the ``:=`` parameters."""
