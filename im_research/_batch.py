@@ -119,7 +119,6 @@ class BatchML:
             newF = np.full(len(idx), np.inf)
             newg = np.zeros_like(gi)
             newI = np.zeros_like(Ii)
-            mean_i = None if mean is None else mean[idx]
             for _ in range(30):
                 sel = idx[todo]
                 cand = theta[sel] + alpha[todo, None] * step[todo]
@@ -141,6 +140,5 @@ class BatchML:
             stuck = ~moved
             converged[idx[done]] = True
             active[idx[done | stuck]] = False
-            del mean_i
         converged &= np.max(np.abs(g / 2), axis=1) <= 1e-3
         return theta, converged, I

@@ -84,8 +84,6 @@ def percentile_interval(draws, alphas, method: str = "norm_inter"):
 # ---------------------------------------------------------------------------------------
 class _Refitter:
     def __init__(self, res):
-        from .estimate import SampleStats  # noqa: F401 (checked here for a clear error)
-
         if res.data is None:
             raise DataError("bootstrap needs the raw data; this model was fitted from a "
                             "covariance matrix (cov=). Refit it with data=.")

@@ -89,7 +89,6 @@ def indirect_effects(fit, x=None, y=None, boot=None, level: float = 0.95) -> pd.
     theta = fit.theta
     vcov = fit._vcov
     # standardized coefficients of each regression, for std_all of a path
-    pt = fit.partable
     std = dict(zip(zip(fit.params["lhs"], fit.params["op"], fit.params["rhs"]),
                    fit.params["std_all"]))
     draws = None
@@ -137,5 +136,4 @@ def indirect_effects(fit, x=None, y=None, boot=None, level: float = 0.95) -> pd.
                 lo, hi = percentile_interval(vals, [a_lo, 1 - a_lo])
                 row.update(boot_se=vals.std(ddof=1), boot_ci_lower=lo, boot_ci_upper=hi)
             rows.append(row)
-    del pt
     return pd.DataFrame(rows)

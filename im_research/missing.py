@@ -79,7 +79,6 @@ def em_saturated(x, max_iter=500, tol=1e-5):
     mu = np.nanmean(x, axis=0)
     Sigma = np.diag(np.nanvar(x, axis=0))
     patterns = _patterns(x)
-    mask = ~np.isnan(x)
     for _ in range(max_iter):
         T1 = np.zeros(p)
         T2 = np.zeros((p, p))
@@ -113,7 +112,6 @@ def em_saturated(x, max_iter=500, tol=1e-5):
         mu, Sigma = mu_new, Sigma_new
         if delta < tol:
             break
-    del mask
     return mu, Sigma, _loglik(patterns, Sigma, mu)
 
 

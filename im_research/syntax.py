@@ -369,7 +369,7 @@ def parse(model: str) -> ParsedModel:
                 parsed.formulas.append(Formula(lhs, "~", regs, line))
         else:
             if any(t.var == "1" for t in terms):
-                raise ModelSyntaxError(f"'1' is only allowed after '~' (intercepts)",
+                raise ModelSyntaxError("'1' is only allowed after '~' (intercepts)",
                                        line=line, token="1")
             parsed.formulas.append(Formula(lhs, op, terms, line))
     if not parsed.formulas:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .reliability import _factor_items, _resolve, reliability
+from .reliability import _resolve, reliability
 
 __all__ = ["fornell_larcker", "htmt", "htmt_inference"]
 

@@ -1,6 +1,5 @@
 """Anonymisation: k-anonymity reached, every row accounted for, nothing leaks."""
 
-import json
 import sys
 from pathlib import Path
 

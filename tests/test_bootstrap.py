@@ -1,6 +1,5 @@
 """Bootstrap: same draws as lavaan on the same resampling indices; backends agree."""
 
-import json
 
 import numpy as np
 import pandas as pd

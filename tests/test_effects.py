@@ -1,6 +1,5 @@
 """Direct, indirect and total effects: delta method equals lavaan's := rows."""
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -1,6 +1,5 @@
 """ICC and rwg(j) match R's multilevel package."""
 
-import pandas as pd
 import pytest
 
 import im_research as ir

@@ -1,6 +1,5 @@
 """Careless-responding screens on simulated data with known careless respondents."""
 
-import numpy as np
 import pytest
 
 import im_research as ir

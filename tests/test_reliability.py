@@ -1,7 +1,6 @@
 """Reliability and validity match semTools 0.5-6 and psych on HolzingerSwineford1939."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import im_research as ir
