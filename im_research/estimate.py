@@ -677,7 +677,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         model=model, parsed=parsed, partable=pt, info=info, stats=stats, rams=rams,
         problem=problem, theta=theta, F=F, information=I, converged=converged,
         iterations=iters, group=group, group_labels=group_labels, estimator=estimator,
-        std_lv=std_lv, fixed_x=fixed_x, meanstructure=ms, ndat=ndat)
+        std_lv=std_lv, fixed_x=fixed_x, meanstructure=ms, ndat=ndat, missing=missing)
     if not converged:
         if I is not None and np.all(np.isfinite(I)):
             _check_identification(pt, I, npar)  # a flat direction explains the failure

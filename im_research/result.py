@@ -71,7 +71,7 @@ class SEMResult:
     @classmethod
     def _from_fit(cls, *, model, parsed, partable, info, stats, rams, problem, theta, F,
                   information, converged, iterations, group, group_labels, estimator, std_lv,
-                  fixed_x, meanstructure, ndat):
+                  fixed_x, meanstructure, ndat, missing="listwise"):
         self = cls.__new__(cls)
         self.model = model
         self._parsed = parsed
@@ -99,8 +99,12 @@ class SEMResult:
         self.indicators = {k: list(v) for k, v in info.indicators.items()}
         self.nobs = sum(s.nobs for s in stats)
         self.dropped_rows = [r for s in stats for r in s.dropped]
+        self.missing = missing
         if self.dropped_rows:
-            self.warnings.append(f"listwise deletion dropped {len(self.dropped_rows)} rows")
+            self.warnings.append(
+                f"listwise deletion dropped {len(self.dropped_rows)} rows" if missing ==
+                "listwise" else f"FIML removed {len(self.dropped_rows)} rows without usable "
+                "data")
         self.data = (pd.concat([s.data for s in stats]) if stats[0].data is not None
                      else None)
         self.params = None
@@ -338,7 +342,9 @@ class SEMResult:
             for g, st in zip(self.group_labels, self._stats):
                 w(f"    {str(g):<38}{st.nobs:>12d}")
         if self.dropped_rows:
-            w(f"  {'Rows dropped (listwise)':<40}{len(self.dropped_rows):>12d}")
+            what = ("Rows removed (no usable data)" if self.missing == "fiml"
+                    else "Rows dropped (listwise)")
+            w(f"  {what:<40}{len(self.dropped_rows):>12d}")
         w(f"  {'Number of free parameters':<40}{self.npar:>12d}")
         w("")
         w("Model test (user model):")
