@@ -68,6 +68,7 @@ def test_same_seed_same_results_across_backends(med):
 
 
 @pytest.mark.slow
+@pytest.mark.kernels
 def test_dask_backend_gives_the_same_draws(med):
     distributed = pytest.importorskip("distributed")
     _, res, _ = med

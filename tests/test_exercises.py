@@ -49,6 +49,7 @@ def test_release_contains_no_solutions(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.kernels
 def test_grading_executes_notebooks(tmp_path):
     sol = ROOT / "exercises" / "solutions" / "ex01_measurement_solution.ipynb"
     student = ROOT / "exercises" / "ex01_measurement.ipynb"

@@ -1,0 +1,14 @@
+"""Repository-level pytest hooks.
+
+Everything that talks over local TCP ports (notebook kernels run by nbmake and nbclient,
+the Dask LocalCluster test) runs in one xdist group, i.e. one after the other in the
+same worker: Jupyter picks kernel ports by binding and releasing them, and a port taken
+in between by another process makes the kernel's messages go astray (a silent hang)."""
+
+import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if str(item.fspath).endswith(".ipynb") or item.get_closest_marker("kernels"):
+            item.add_marker(pytest.mark.xdist_group("kernels"))
