@@ -229,7 +229,11 @@ def grade_notebooks(paths, timeout: int = 300) -> pd.DataFrame:
     ``ex.report()`` and reads the marked line. Returns one row per notebook with
     ``notebook, exercise, student, score, n_questions, error`` and one column per question.
     """
+    import os
+    import tempfile
+
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     rows = []
@@ -238,8 +242,13 @@ def grade_notebooks(paths, timeout: int = 300) -> pd.DataFrame:
         try:
             nb = nbformat.read(path, as_version=4)
             nb.cells.append(nbformat.v4.new_code_cell("ex.report()"))
-            NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                           allow_errors=True).execute(cwd=str(path.parent))
+            with tempfile.TemporaryDirectory() as tmp:
+                # IPC sockets where available: no TCP port races when grading in parallel
+                km = KernelManager(kernel_name="python3", **(
+                    {"transport": "ipc", "ip": os.path.join(tmp, "kernel")}
+                    if os.name == "posix" else {}))
+                NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                               resources={"metadata": {"path": str(path.parent)}}).execute()
             text = "".join(o.get("text", "") for o in nb.cells[-1].outputs
                            if o.get("output_type") == "stream")
             if RESULT_MARKER not in text:

@@ -41,8 +41,8 @@ def run_flagship(out_dir=Path("reports"), html=True):
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         nb = nbformat.read(NOTEBOOK, as_version=4)
-        NotebookClient(nb, timeout=600, kernel_name="python3").execute(
-            cwd=str(NOTEBOOK.parent))
+        NotebookClient(nb, timeout=600, kernel_name="python3",
+                       resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
         body, _ = HTMLExporter().from_notebook_node(nb)
         target = out_dir / (NOTEBOOK.stem + ".html")
         target.write_text(body, encoding="utf-8")

@@ -1,6 +1,6 @@
 """Notebooks are stored without outputs and open with their learning goals.
 
-(Execution of every notebook in notebooks/ is done by ``pytest --nbmake`` in ``./dev test``.)
+(Execution of every notebook in notebooks/ is tested in tests/test_notebooks.py.)
 """
 
 from pathlib import Path
