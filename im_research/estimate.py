@@ -521,7 +521,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         ``"listwise"``: rows with missing values are dropped and the number is reported
         (warning and ``result.dropped_rows``). ``"fiml"``: full-information ML with a mean
         structure and observed-information SEs (lavaan ``missing = "ml"``; see
-        :mod:`im_research.missing`).
+        :mod:`im_research.missing`). Combined with ``estimator="MLR"`` (lavaan
+        ``missing = "ml", estimator = "MLR"``): Huber-White SEs from the casewise scores
+        of the incomplete rows, the Yuan-Bentler scaled test with the saturated model at
+        its EM estimates, and lavaan's FIML-corrected robust CFI/TLI/RMSEA.
     std_lv : bool
         Identify factors by fixing their variances to 1 (lavaan ``std.lv``).
     fixed_x : bool
@@ -695,9 +698,11 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         A = observed_information(problem, theta)
         result._robust = {"vcov": np.linalg.inv(A) / problem.ntotal, "c": None}
         if estimator == "MLR":
-            raise ValueError("estimator='MLR' with missing='fiml' is not available yet; use "
-                             "estimator='ML' (observed-information SEs)")
-    if estimator == "MLR":
+            from .missing import fiml_robust
+            p_ = len(ov)
+            df_b = ngroups * (p_ * (p_ + 1) // 2 + p_ - 2 * p_)
+            result._robust = fiml_robust(problem, rams, stats, theta, npar, ndat - npar, df_b)
+    elif estimator == "MLR":
         from .robust import robust_vcov_and_scaling
         df = ndat - npar
         vcov, c, *_ = robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, ms)

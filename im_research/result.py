@@ -250,8 +250,11 @@ class SEMResult:
         if robust is not None and robust.get("c") is not None:
             from .robust import baseline_scaling, scaled_measures
             fm = self.fit_measures
-            c_b = baseline_scaling(self._stats, fm["baseline_df"], self.meanstructure)
-            extra = scaled_measures(fm, robust["c"], c_b, self.ngroups)
+            c_b = robust.get("c_b")
+            if c_b is None:
+                c_b = baseline_scaling(self._stats, fm["baseline_df"], self.meanstructure)
+            extra = scaled_measures(fm, robust["c"], c_b, self.ngroups,
+                                    robust=robust.get("robust"))
             self.fit_measures = pd.concat([fm, pd.Series(extra, dtype=float)])
         self.rsquare = (pd.Series(rsq[self.group_labels[0]], name="rsquare")
                         if self.ngroups == 1 else pd.DataFrame(rsq))

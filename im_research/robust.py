@@ -88,8 +88,11 @@ def baseline_scaling(stats, df_b, meanstructure, x_index=()):
     return (tr_h1 - tr_h0) / df_b if df_b > 0 else np.nan
 
 
-def scaled_measures(fm, c, c_b, ngroups):
-    """lavaan's *_scaled and *_robust fit measures from the scaling factors."""
+def scaled_measures(fm, c, c_b, ngroups, robust=None):
+    """lavaan's *_scaled and *_robust fit measures from the scaling factors.
+
+    ``robust`` (FIML with MLR) replaces T, c, T_B, c_B in the *_robust indices by
+    lavaan's FIML-corrected statistics (keys ``T, c, TB, c_b``)."""
     T, df, TB, dfB, N = fm["chisq"], fm["df"], fm["baseline_chisq"], fm["baseline_df"], \
         fm["ntotal"]
     Ts, TBs = T / c, TB / c_b
@@ -108,17 +111,19 @@ def scaled_measures(fm, c, c_b, ngroups):
 
     out["cfi_scaled"] = cfi(Ts, df, TBs, dfB)
     out["tli_scaled"] = tli(Ts, df, TBs, dfB)
+    G = ngroups
+    # lavaan inverts the noncentral chi-square with the unscaled T and df * c here
+    lo, hi = rmsea_ci(T, df * c, N, G)
+    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = lo, hi
+    if robust is not None:
+        T, c, TB, c_b = robust["T"], robust["c"], robust["TB"], robust["c_b"]
     out["cfi_robust"] = cfi(T, c * df, TB, c_b * dfB)
     # TLI robust (Brosseau-Liard & Savalei 2014): 1 - [(T - c df)/df] / [(T_B - c_B df_B)/df_B]
     out["tli_robust"] = 1 - ((T - c * df) / df) / ((TB - c_b * dfB) / dfB) if df > 0 else 1.0
-    G = ngroups
     out["rmsea_scaled"] = float(np.sqrt(G) * np.sqrt(max(Ts / (N * df) - 1 / N, 0))) \
         if df > 0 else 0.0
     out["rmsea_robust"] = float(np.sqrt(G) * np.sqrt(max(T / (N * df) - c / N, 0))) \
         if df > 0 else 0.0
-    # lavaan inverts the noncentral chi-square with the unscaled T and df * c here
-    lo, hi = rmsea_ci(T, df * c, N, G)
-    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = lo, hi
-    lo, hi = rmsea_ci(Ts, df, N, G, c=c)
+    lo, hi = rmsea_ci(T / c, df, N, G, c=c)
     out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo, hi
     return out

@@ -68,3 +68,23 @@ def test_ordered_with_fiml_is_refused():
     with pytest.raises(ValueError, match="lavaan refuses too"):
         ir.fit("f =~ x1 + x2 + x3", data=load_reference_data("hs_missing.csv"),
                missing="fiml", ordered=["x1"])
+
+
+def test_fiml_with_mlr_matches_lavaan():
+    # cfa(HS_MODEL, data = hs_missing, missing = "ml", estimator = "MLR")
+    ref = load_reference("hs_missing_fiml_mlr")
+    data = load_reference_data("hs_missing.csv")
+    res = ir.fit(ref["model_syntax"], data=data, missing="fiml", estimator="MLR")
+    pe = pd.DataFrame(ref["parameter_estimates"])
+    m = res.params.merge(pe, on=["lhs", "op", "rhs"], suffixes=("", "_lavaan"))
+    assert len(m) == len(pe)
+    assert np.max(np.abs(m["est"] - m["est_lavaan"])) < 1e-4
+    assert np.max(np.abs(m["se"] - m["se_lavaan"])) < 1e-3  # Huber-White under FIML
+    for key in ["chisq", "df", "chisq_scaled", "chisq_scaling_factor", "pvalue_scaled",
+                "baseline_chisq_scaled", "baseline_chisq_scaling_factor", "cfi_scaled",
+                "tli_scaled", "rmsea_scaled", "rmsea_ci_lower_scaled", "rmsea_ci_upper_scaled",
+                # lavaan's FIML-corrected robust indices (Zhang & Savalei, "V3")
+                "cfi_robust", "tli_robust", "rmsea_robust", "rmsea_ci_lower_robust",
+                "rmsea_ci_upper_robust", "srmr"]:
+        want = ref["fit_measures"][key.replace("_", ".")]
+        assert math.isclose(res.fit_measures[key], want, rel_tol=1e-3, abs_tol=1e-6), key
