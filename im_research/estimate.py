@@ -66,13 +66,19 @@ def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
     dup = sorted(set(data.columns[data.columns.duplicated()]) & set(ov))
     if dup:
         raise DataError(f"column(s) {dup} appear more than once in the data; rename them")
-    dtypes = data.dtypes
-    numeric_ok = [pd.api.types.is_numeric_dtype(dtypes[v]) for v in ov]
-    observed = data[ov].notna().any().to_numpy() if all(numeric_ok) else None
+    sub = data[ov]
+    numeric_ok = [dt.kind in "biuf" for dt in sub.dtypes]  # bool, int, unsigned, float
+    if all(numeric_ok):  # the common case, checked on one numpy array
+        empty = np.isnan(sub.to_numpy(dtype=float)).all(axis=0)
+        if empty.any():
+            v = ov[int(np.argmax(empty))]
+            raise DataError(f"column {v!r} has no observed values (all missing); remove "
+                            "it from the model or fix the import")
+        return
     for k, v in enumerate(ov):
         col = data[v]
         if numeric_ok[k]:
-            if observed is not None and not observed[k]:
+            if col.isna().all():
                 raise DataError(f"column {v!r} has no observed values (all missing); remove "
                                 "it from the model or fix the import")
             continue
@@ -578,7 +584,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     if ordered:
         raise ValueError("ordered= (categorical indicators, WLSMV) is not available yet; "
                          "with 5 or more categories estimator='MLR' on the codes is a "
-                         "common alternative")
+                         "common alternative; thresholds and polychoric correlations are "
+                         "in im_research.ordinal (thresholds, polychoric)")
     if (data is None) == (cov is None):
         raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
     if data is not None:
