@@ -13,10 +13,15 @@ yet; ``fit(..., ordered=...)`` says so.
 
 Examples
 --------
->>> import im_research as ir
->>> from im_research.ordinal import polychoric
->>> # lavaan: lavCor(hs_likert[, paste0("x", 1:9)], ordered = paste0("x", 1:9))
->>> # R = polychoric(df, ["x1", "x2", "x3"])  # doctest: +SKIP
+>>> import pandas as pd
+>>> from im_research.ordinal import polychoric, thresholds
+>>> df = pd.DataFrame({"a": [1, 1, 2, 2, 3, 3, 1, 2, 3, 2],
+...                    "b": [1, 2, 2, 2, 3, 3, 1, 1, 3, 3]})
+>>> round(float(thresholds(df, ["a"])["est"].iloc[0]), 4)  # qnorm(0.3)
+-0.5244
+>>> R = polychoric(df, ["a", "b"])  # lavaan: lavCor(df, ordered = c("a", "b"))
+>>> bool(0 < R.loc["a", "b"] < 1)
+True
 """
 
 from __future__ import annotations
