@@ -8,7 +8,7 @@ True
 from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
                      IdentificationError, ModelSyntaxError)
 from . import (anonymize, codebook, datasets, exercises, io, method_bias, models, multilevel,
-               plots, quality, report, scales, scoring, simulate)
+               ordinal, plots, quality, report, scales, scoring, simulate)
 from .bootstrap import bootstrap
 from .effects import indirect_effects
 from .estimate import fit
@@ -25,7 +25,7 @@ __all__ = [
     "fit", "SEMResult", "bootstrap", "indirect_effects", "power", "datasets", "exercises",
     "models", "scales", "scoring", "simulate", "reliability", "item_statistics", "htmt",
     "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j", "quality", "method_bias",
-    "multilevel", "report", "plots", "io", "codebook", "anonymize", "invariance",
+    "multilevel", "report", "plots", "io", "codebook", "anonymize", "invariance", "ordinal",
     "release_candidates", "ModelSyntaxError", "DataError", "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]
