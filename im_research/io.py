@@ -111,7 +111,7 @@ class ImportReport:
         lines = [f"read {self.rows_read} rows from {self.source}"
                  + (f" ({self.encoding})" if self.encoding else "")]
         if self.header_rows_skipped:
-            lines.append(f"skipped {self.header_rows_skipped} extra header rows (Qualtrics)")
+            lines.append(f"skipped {self.header_rows_skipped} extra header row(s) (Qualtrics)")
         n_rec = sum(self.recoded.values())
         if n_rec:
             lines.append(f"recoded {n_rec} cells (Persian/Arabic digits or Likert labels)")
@@ -161,10 +161,16 @@ def _read_csv(path, encoding):
     text, enc = _decode(Path(path).read_bytes(), encoding)
     df = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False)
     skipped = 0
-    # Qualtrics: row 1 holds question texts, row 2 {"ImportId": ...}
+    # Qualtrics: row 1 holds question texts, row 2 {"ImportId": ...}; older exports have
+    # only the question-text row (first cell "Response ID" under "ResponseId" or "V1")
     if len(df) >= 2 and str(df.iloc[1, 0]).startswith('{"ImportId"'):
         df = df.iloc[2:].reset_index(drop=True)
         skipped = 2
+    elif (len(df) >= 1 and str(df.columns[0]).replace(" ", "").lower() in
+          ("responseid", "v1") and str(df.iloc[0, 0]).replace(" ", "").lower() in
+          ("responseid", "responseid.")):
+        df = df.iloc[1:].reset_index(drop=True)
+        skipped = 1
     return df, enc, skipped
 
 
@@ -211,7 +217,8 @@ def read_survey(path, codebook=None, sheet=0, encoding=None, missing_codes=None,
     problems = []
     for col in raw.columns:
         spec = cb_vars.get(col)
-        col_labels = _builtin_labels(raw[col], (spec or {}).get("points"))
+        # a copy: codebook/user labels must not leak into the shared built-in map
+        col_labels = dict(_builtin_labels(raw[col], (spec or {}).get("points")))
         if spec and spec.get("labels"):
             col_labels.update({_normalize_label(k): v for k, v in spec["labels"].items()})
         if col in value_labels:

@@ -138,3 +138,21 @@ def test_unknown_format(tmp_path):
     p.write_text("{}")
     with pytest.raises(ir.DataError, match="cannot read"):
         read_survey(p)
+
+
+def test_user_labels_do_not_leak_into_later_imports(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("q1\nstrongly agree\nsomewhat agree\n", encoding="utf-8")
+    first, _ = read_survey(path, labels={"strongly agree": 99})
+    assert first["q1"].tolist() == [99, 5]
+    again, _ = read_survey(path)
+    assert again["q1"].tolist() == [7, 5]
+
+
+def test_legacy_qualtrics_with_one_extra_header_row(tmp_path):
+    path = tmp_path / "old.csv"
+    path.write_text("ResponseId,Q1,Q2\nResponse ID,How satisfied...,Training...\n"
+                    "R_1,5,3\nR_2,2,4\n", encoding="utf-8")
+    data, report = read_survey(path)
+    assert report.header_rows_skipped == 1 and report.rows_read == 2
+    assert data["Q1"].tolist() == [5, 2] and "Q1" not in report.text_columns
