@@ -84,6 +84,10 @@ def percentile_interval(draws, alphas, method: str = "norm_inter"):
 # ---------------------------------------------------------------------------------------
 class _Refitter:
     def __init__(self, res):
+        if res.estimator == "WLSMV":
+            raise ValueError("bootstrap of WLSMV (ordered=) fits is not available yet; "
+                             "its standard errors are already robust (robust.sem) and "
+                             "indirect_effects() gives delta-method intervals from them")
         if res.data is None:
             raise DataError("bootstrap needs the raw data; this model was fitted from a "
                             "covariance matrix (cov=). Refit it with data=.")

@@ -71,8 +71,12 @@ def _cmd_fit(args) -> int:
     data = _read_table(Path(args.data_file))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        ordered = None
+        if args.ordered:
+            ordered = True if args.ordered == "all" else [
+                c.strip() for c in args.ordered.split(",") if c.strip()]
         res = fit(model, data=data, estimator=args.estimator, std_lv=args.std_lv,
-                  group=args.group)
+                  group=args.group, ordered=ordered, missing=args.missing)
     if args.json:
         json.dump(result_to_dict(res), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -126,7 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fit", help="fit a lavaan model to a data file")
     p.add_argument("model_file", help="text file with the model in lavaan syntax")
     p.add_argument("data_file", help="CSV (or Excel/SPSS) file, one row per respondent")
-    p.add_argument("--estimator", default="ML", help="estimator (default ML)")
+    p.add_argument("--estimator", default=None,
+                   help="ML (default), MLR, or WLSMV (default with --ordered)")
+    p.add_argument("--ordered", default=None, metavar="COLS",
+                   help="treat items as ordered categories (WLSMV): 'all' or a "
+                        "comma-separated list of columns")
+    p.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
+                   help="missing-data handling (default listwise)")
     p.add_argument("--std-lv", action="store_true", help="identify factors by unit variance")
     p.add_argument("--group", default=None, help="column for a multi-group model")
     p.add_argument("--json", action="store_true", help="print params and fit measures as JSON")

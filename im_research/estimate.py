@@ -499,7 +499,7 @@ def _check_identification(pt, I, npar):
 # ---------------------------------------------------------------------------------------
 # the entry point
 # ---------------------------------------------------------------------------------------
-def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator="ML",
+def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator=None,
         missing="listwise", std_lv=False, fixed_x=True, meanstructure=False, group=None,
         group_equal=(), group_partial=(), ordered=None, start=None, max_iter=500,
         raise_on_heywood=False):
@@ -520,9 +520,11 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         Sample means for ``cov`` input (adds a mean structure).
     sd : Series, dict or sequence, optional
         Standard deviations turning a correlation matrix in ``cov`` into a covariance.
-    estimator : {"ML", "MLR"}
-        Maximum likelihood (lavaan's default), or ML with Huber-White robust SEs and the
-        Yuan-Bentler scaled test (``"MLR"``, needs raw data; see :mod:`im_research.robust`).
+    estimator : {"ML", "MLR", "WLSMV"}, optional
+        Maximum likelihood (the default for continuous data), or ML with Huber-White
+        robust SEs and the Yuan-Bentler scaled test (``"MLR"``, needs raw data; see
+        :mod:`im_research.robust`). ``"WLSMV"`` is the default (and the only choice) with
+        ``ordered=``.
     missing : {"listwise", "fiml"}
         ``"listwise"``: rows with missing values are dropped and the number is reported
         (warning and ``result.dropped_rows``). ``"fiml"``: full-information ML with a mean
@@ -541,6 +543,13 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         Column defining groups (multi-group model; groups in order of first appearance).
     group_equal, group_partial : sequence of str
         lavaan's ``group.equal`` and ``group.partial``.
+    ordered : True or list of str, optional
+        Treat the items as ordered categories (lavaan ``ordered =``): thresholds and
+        polychoric correlations, DWLS estimation with the delta parameterization, robust
+        SEs and the scaled-shifted test (WLSMV; see :mod:`im_research.wlsmv`). ``True``
+        means every observed variable of the model; a list must name all of them
+        (mixing with continuous variables is not available yet). Thresholds appear in
+        ``params`` with ``op == "|"``. Complete rows only (listwise, reported).
     start : array-like, optional
         Starting values for the free parameters (in ``vcov`` order).
     max_iter : int
@@ -570,22 +579,40 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     """
     from .result import SEMResult  # noqa: PLC0415 (result imports estimate helpers)
 
-    estimator = str(estimator).upper()
+    if ordered is not None and ordered is not False:
+        if missing == "fiml":
+            raise ValueError("ordered= cannot be combined with missing='fiml' (lavaan refuses "
+                             "too: FIML is a normal-theory method). Either treat the Likert "
+                             "items as continuous with missing='fiml', or use ordered= with "
+                             "complete cases (listwise) or imputed data")
+        if estimator is not None and str(estimator).upper() != "WLSMV":
+            raise ValueError(f"estimator={estimator!r} does not handle ordered= items; use "
+                             "estimator='WLSMV' (the default with ordered=), or drop "
+                             "ordered= to treat the codes as continuous (e.g. 'MLR')")
+        if missing != "listwise":
+            raise ValueError(f"missing={missing!r} is not available with ordered=; "
+                             "WLSMV uses complete rows (missing='listwise')")
+        if data is None:
+            raise DataError("ordered= needs the raw data (data=): thresholds, polychoric "
+                            "correlations and their weights come from the responses")
+        if group is not None:
+            raise ValueError("multi-group models with ordered= are not available yet; fit "
+                             "each group separately, or treat the items as continuous "
+                             "(estimator='MLR') for group comparisons and invariance")
+        if not isinstance(data, pd.DataFrame):
+            raise DataError("data must be a pandas DataFrame")
+        from .wlsmv import fit_wlsmv
+        parsed = parse(model) if isinstance(model, str) else model
+        return fit_wlsmv(model, parsed, pd.DataFrame(data), ordered=ordered, std_lv=std_lv,
+                         fixed_x=fixed_x, start=start, max_iter=max_iter,
+                         raise_on_heywood=raise_on_heywood)
+    estimator = "ML" if estimator is None else str(estimator).upper()
     if estimator not in _ESTIMATORS:
         raise ValueError(f"estimator={estimator!r} is not available yet; use one of "
-                         f"{_ESTIMATORS}")
+                         f"{_ESTIMATORS}" + (" (WLSMV needs ordered=)" if estimator ==
+                                              "WLSMV" else ""))
     if missing not in _MISSING:
         raise ValueError(f"missing={missing!r} is not available yet; use one of {_MISSING}")
-    if ordered and missing == "fiml":
-        raise ValueError("ordered= cannot be combined with missing='fiml' (lavaan refuses "
-                         "too: FIML is a normal-theory method). Either treat the Likert "
-                         "items as continuous with missing='fiml', or use ordered= with "
-                         "complete cases")
-    if ordered:
-        raise ValueError("ordered= (categorical indicators, WLSMV) is not available yet; "
-                         "with 5 or more categories estimator='MLR' on the codes is a "
-                         "common alternative; thresholds and polychoric correlations are "
-                         "in im_research.ordinal (thresholds, polychoric)")
     if (data is None) == (cov is None):
         raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
     if data is not None:

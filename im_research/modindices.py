@@ -2,9 +2,10 @@
 ``modindices()``.
 
 For each candidate parameter j (a cross-loading or a residual covariance that the model
-fixes to zero) with g_j the gradient of lavaan's ``fmin`` (= F_ML / 2) and V the
-expected information of the extended model with the free parameters partialled out
-(``V = I_22 - I_21 I_11^-1 I_12``):
+fixes to zero) with g_j the gradient of lavaan's ``fmin`` (= F_ML / 2; for WLSMV
+F_DWLS (N-1) / 2N) and V the expected information of the extended model (for WLSMV
+Δ'WΔ) with the free parameters partialled out (``V = I_22 - I_21 I_11^-1 I_12``;
+candidates with V below ε^(1/3) cannot be identified and are dropped, as in lavaan):
 
     mi = N * g_j^2 / V_jj,    epc = -g_j / V_jj
 
@@ -53,6 +54,47 @@ def _candidates(res, g):
     return out
 
 
+def _ml_score_info(res, ext, theta, ntot):
+    """Gradient of fmin (= F_ML / 2) and expected information of the extended model."""
+    grad = np.zeros(ntot)
+    info = np.zeros((ntot, ntot))
+    for g, st in enumerate(res._stats):
+        ram = _ram.RAM(ext[ext["group"] == g].to_dict("records"), res.observed, res.latent,
+                       ntot)
+        Sigma, mu, dS, dm, _ = ram.delta(theta)
+        w = st.nobs / res.nobs
+        Sinv = np.linalg.inv(Sigma)
+        W = st.cov
+        if st.mean is not None:
+            d = st.mean - mu
+            W = W + np.outer(d, d)
+        Omega = Sinv @ (W - Sigma) @ Sinv
+        gg = -np.einsum("kab,ab->k", dS, Omega)
+        if st.mean is not None:
+            gg -= 2 * dm @ (Sinv @ d)
+        grad += w * gg / 2
+        X = Sinv @ dS
+        Ig = 0.5 * np.einsum("kab,lba->kl", X, X)
+        if st.mean is not None:
+            Ig += dm @ Sinv @ dm.T
+        info += w * Ig
+    return grad, info
+
+
+def _dwls_score_info(res, ext, theta, ntot):
+    """WLSMV: gradient of fmin = F (N-1) / (2N) and the DWLS information Δ'WΔ."""
+    from .wlsmv import DWLSProblem
+
+    base = res._problem
+    ram = _ram.RAM(ext.to_dict("records"), res.observed, res.latent, ntot)
+    prob = DWLSProblem(ram, base.wstats, base.th_pid, ntot)
+    D = prob.jacobian(theta)
+    WD = D * prob.w[:, None]
+    n = prob.nobs
+    grad = -(n - 1) / n * (WD.T @ (prob.s - prob.sigma(theta)))
+    return grad, D.T @ WD
+
+
 def modification_indices(res, min_mi=0.0, sort=True):
     """Modification indices of a fitted model.
 
@@ -88,29 +130,11 @@ def modification_indices(res, min_mi=0.0, sort=True):
     K = len(extra_rows)
     ntot = npar + K
     theta = np.concatenate([res.theta, np.zeros(K)])
-    grad = np.zeros(ntot)
-    info = np.zeros((ntot, ntot))
     N = res.nobs
-    for g, st in enumerate(res._stats):
-        ram = _ram.RAM(ext[ext["group"] == g].to_dict("records"), res.observed, res.latent,
-                       ntot)
-        Sigma, mu, dS, dm, _ = ram.delta(theta)
-        w = st.nobs / N
-        Sinv = np.linalg.inv(Sigma)
-        W = st.cov
-        if st.mean is not None:
-            d = st.mean - mu
-            W = W + np.outer(d, d)
-        Omega = Sinv @ (W - Sigma) @ Sinv
-        gg = -np.einsum("kab,ab->k", dS, Omega)
-        if st.mean is not None:
-            gg -= 2 * dm @ (Sinv @ d)
-        grad += w * gg / 2  # gradient of fmin = F / 2
-        X = Sinv @ dS
-        Ig = 0.5 * np.einsum("kab,lba->kl", X, X)
-        if st.mean is not None:
-            Ig += dm @ Sinv @ dm.T
-        info += w * Ig
+    if res.estimator == "WLSMV":
+        grad, info = _dwls_score_info(res, ext, theta, ntot)
+    else:
+        grad, info = _ml_score_info(res, ext, theta, ntot)
     I11 = info[:npar, :npar]
     I12 = info[:npar, npar:]
     I22 = info[npar:, npar:]
@@ -118,7 +142,7 @@ def modification_indices(res, min_mi=0.0, sort=True):
     v = np.diag(V)
     g2 = grad[npar:]
     with np.errstate(divide="ignore", invalid="ignore"):
-        ok = v > np.sqrt(np.finfo(float).eps)
+        ok = v > np.finfo(float).eps ** (1 / 3)  # lavaan's cut-off
         mi = np.where(ok, N * g2 ** 2 / v, np.nan)
         epc = np.where(ok, -g2 / v, np.nan)
     for k, r in enumerate(extra_rows):

@@ -114,6 +114,7 @@ class SEMResult:
         self._pt_free = self._pt_pid >= 0
         self._def_cache = None
         self._robust = None  # set by fit() for estimator="MLR"
+        self._wlsmv = None  # set by fit() for ordered= (WLSMV)
         return self
 
     @property
@@ -233,6 +234,19 @@ class SEMResult:
             "std_all": std_all})
         table = pd.DataFrame(columns)
         self.params = table
+        if self._wlsmv is not None:  # fit measures computed with the estimator
+            self.fit_measures = self._wlsmv["fit_measures"]
+        else:
+            self._ml_fit_measures(robust)
+        self.rsquare = (pd.Series(rsq[self.group_labels[0]], name="rsquare")
+                        if self.ngroups == 1 else pd.DataFrame(rsq))
+        self.implied_cov = self._group_frame([s for s, _ in self._implied], "cov")
+        self.implied_mean = self._group_frame([m for _, m in self._implied], "mean")
+        self.sample_cov = self._group_frame([s.cov for s in self._stats], "cov")
+        self.sample_mean = self._group_frame([s.mean for s in self._stats], "mean")
+
+    def _ml_fit_measures(self, robust):
+        N = self.nobs
         override = None
         if hasattr(self._problem, "patterns"):  # FIML: statistics from log-likelihoods
             from .missing import independence_loglik
@@ -242,7 +256,7 @@ class SEMResult:
             override = {"chisq": 2 * (ll1 - ll0), "baseline_chisq": 2 * (ll1 - llb),
                         "logl": ll0, "unrestricted_logl": ll1}
         self.fit_measures = compute_fit_measures(
-            stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml, npar=npar,
+            stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml, npar=self.npar,
             ndat=self.ndat, x_index=[self.observed.index(v) for v in self._info.ov_x],
             fixed_x=self.fixed_x, meanstructure=self.meanstructure, override=override)
         if override:
@@ -256,12 +270,6 @@ class SEMResult:
             extra = scaled_measures(fm, robust["c"], c_b, self.ngroups,
                                     robust=robust.get("robust"))
             self.fit_measures = pd.concat([fm, pd.Series(extra, dtype=float)])
-        self.rsquare = (pd.Series(rsq[self.group_labels[0]], name="rsquare")
-                        if self.ngroups == 1 else pd.DataFrame(rsq))
-        self.implied_cov = self._group_frame([s for s, _ in self._implied], "cov")
-        self.implied_mean = self._group_frame([m for _, m in self._implied], "mean")
-        self.sample_cov = self._group_frame([s.cov for s in self._stats], "cov")
-        self.sample_mean = self._group_frame([s.mean for s in self._stats], "mean")
 
     def _heywood_messages(self):
         out = []
@@ -304,6 +312,10 @@ class SEMResult:
                 sds = np.sqrt(np.diag(Sigma))
                 M = st.cov / np.outer(sd, sd) - Sigma / np.outer(sds, sds)
             elif type == "standardized":
+                if self.estimator == "WLSMV":
+                    raise ValueError("standardized residuals use normal-theory standard "
+                                     "errors and are not defined for WLSMV fits; use "
+                                     "type='cor' (polychoric minus implied correlations)")
                 M = self._standardized_residuals(g, R, Sigma)
             else:
                 raise ValueError("type must be 'raw', 'cor' or 'standardized'")
@@ -322,7 +334,8 @@ class SEMResult:
 
     # presentation -----------------------------------------------------------------------
     _SECTIONS = [("=~", "Latent variables"), ("~", "Regressions"), ("~~cov", "Covariances"),
-                 ("~1", "Intercepts"), ("~~var", "Variances"), (":=", "Defined parameters")]
+                 ("~1", "Intercepts"), ("|", "Thresholds"), ("~~var", "Variances"),
+                 ("~*~", "Scales y*"), (":=", "Defined parameters")]
 
     def _section_rows(self, key, table):
         if key == "~~cov":
@@ -357,14 +370,24 @@ class SEMResult:
         w(f"  {'P-value (Chi-square)':<40}{pv:>12.3f}" if not math.isnan(pv) else
           f"  {'P-value (Chi-square)':<40}{'NA':>12}")
         if "chisq_scaled" in fm.index:
-            w(f"  {'Scaled statistic (Yuan-Bentler)':<40}{fm['chisq_scaled']:>12.3f}")
+            kind = ("Scaled-shifted statistic (WLSMV)" if self.estimator == "WLSMV"
+                    else "Scaled statistic (Yuan-Bentler)")
+            w(f"  {kind:<40}{fm['chisq_scaled']:>12.3f}")
+            w(f"  {'P-value (scaled)':<40}{fm['pvalue_scaled']:>12.3f}")
             w(f"  {'Scaling correction factor':<40}{fm['chisq_scaling_factor']:>12.3f}")
+            if self.estimator == "WLSMV":
+                shift = self._wlsmv["scaled_shifted"]["shift"]
+                w(f"  {'Shift parameter':<40}{shift:>12.3f}")
         w("")
         w("Fit indices:")
-        for k, lab in [("cfi", "CFI"), ("tli", "TLI"), ("rmsea", "RMSEA"),
+        for k, lab in [("cfi", "CFI"), ("tli", "TLI"), ("cfi_scaled", "CFI (scaled)"),
+                       ("tli_scaled", "TLI (scaled)"), ("cfi_robust", "CFI (robust)"),
+                       ("tli_robust", "TLI (robust)"), ("rmsea", "RMSEA"),
                        ("rmsea_ci_lower", "  90% CI lower"), ("rmsea_ci_upper", "  90% CI upper"),
-                       ("srmr", "SRMR"), ("aic", "AIC"), ("bic", "BIC")]:
-            w(f"  {lab:<40}{fm[k]:>12.3f}")
+                       ("rmsea_scaled", "RMSEA (scaled)"), ("rmsea_robust", "RMSEA (robust)"),
+                       ("srmr", "SRMR"), ("wrmr", "WRMR"), ("aic", "AIC"), ("bic", "BIC")]:
+            if k in fm.index and not math.isnan(fm[k]):
+                w(f"  {lab:<40}{fm[k]:>12.3f}")
         for msg in self.warnings:
             w(f"Warning: {msg}")
         w("")
@@ -392,7 +415,8 @@ class SEMResult:
                     if key in ("=~", "~") and r["lhs"] != current:
                         current = r["lhs"]
                         w(f"  {r['lhs']} {r['op']}")
-                    name = r["rhs"] if key in ("=~", "~") else (
+                    name = r["rhs"] if key in ("=~", "~") else f"{r['lhs']}|{r['rhs']}" \
+                        if key == "|" else (
                         f"{r['lhs']} ~~ {r['rhs']}" if key == "~~cov" else
                         (r["lhs"] if key != ":=" else f"{r['lhs']} := {r['rhs']}"))
                     if r["label"] and key != ":=":

@@ -50,10 +50,12 @@ def standardize_values(ops, lhss, rhss, est, C, S, ov, lv):
                 std_lv[k] = e / (sd_lv[i] * sd_lv[j])
                 denom = S[i, i] * S[j, j]
                 std_all[k] = e / np.sqrt(denom) if denom > 0 else np.nan
-        elif op == "~1":
+        elif op in ("~1", "|"):
             i = pos[lhs]
             std_lv[k] = e / sd_lv[i]
             std_all[k] = e / sd_all[i]
+        elif op == "~*~":  # scale factors of ordered items (fixed at 1)
+            std_lv[k] = std_all[k] = e
     return std_lv, std_all
 
 

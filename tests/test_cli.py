@@ -45,3 +45,18 @@ def test_fit_error_is_reported_not_raised(files, tmp_path, capsys):
     bad.write_text("f =~ x1 + x2 + x9\n")
     assert main(["fit", str(bad), str(data)]) == 2
     assert "x9" in capsys.readouterr().err
+
+
+def test_fit_ordered_items_with_wlsmv(tmp_path, capsys):
+    from conftest import load_reference, load_reference_data
+
+    ref = load_reference("hs_likert_wlsmv")
+    data = tmp_path / "likert.csv"
+    load_reference_data("hs_likert.csv").to_csv(data, index=False)
+    model = tmp_path / "model.lav"
+    model.write_text(ref["model_syntax"])
+    assert main(["fit", str(model), str(data), "--ordered", "all", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["estimator"] == "WLSMV"
+    assert abs(out["fit_measures"]["chisq_scaled"] / ref["fit_measures"]["chisq.scaled"] - 1) < 1e-6
+    assert sum(p["op"] == "|" for p in out["params"]) == 36

@@ -1,5 +1,5 @@
 """Ordinal items: thresholds and polychoric correlations reproduce lavaan (HS1939 cut into
-five categories, tests/reference/data/hs_likert.csv); WLSMV fitting is not available yet."""
+five categories, tests/reference/data/hs_likert.csv). WLSMV fits: tests/test_wlsmv.py."""
 
 import numpy as np
 import pandas as pd
@@ -50,9 +50,3 @@ def test_ordered_column_with_one_category_is_refused(likert):
     d["x1"] = 3
     with pytest.raises(ir.DataError, match="'x1' has only 1 observed category"):
         thresholds(d, ["x1", "x2"])
-
-
-def test_fit_with_ordered_says_what_to_use(likert):
-    ref, data = likert
-    with pytest.raises(ValueError, match="not available yet.*im_research.ordinal"):
-        ir.fit(ref["model_syntax"], data=data, ordered=COLS)

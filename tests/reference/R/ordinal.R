@@ -1,0 +1,67 @@
+# WLSMV references (ordered indicators, DWLS with the delta parameterization, robust.sem
+# SEs, scaled-shifted test). Besides fit_block() each file keeps the intermediate pieces a
+# reimplementation needs: Gamma (NACOV), the diagonal weights, Delta and the test details.
+# Run alone with:  Rscript -e 'source("tests/reference/R/common.R"); source("tests/reference/R/core.R"); source("tests/reference/R/ordinal.R")'
+
+wlsmv_block <- function(fit, call_text, syntax) {
+  blk <- fit_block(fit, call_text, syntax)
+  st <- lavInspect(fit, "sampstat")
+  blk$polychoric <- mat_block(st$cov)
+  blk$thresholds <- as.list(st$th)
+  blk$gamma <- unname(lavInspect(fit, "gamma"))
+  blk$wls_v_diag <- diag(lavInspect(fit, "wls.v"))
+  blk$wls_obs <- unname(lavInspect(fit, "wls.obs"))
+  blk$wls_est <- unname(lavInspect(fit, "wls.est"))
+  tst <- lavInspect(fit, "test")$scaled.shifted
+  blk$test_scaled_shifted <- list(stat = tst$stat, df = tst$df,
+                                  scaling_factor = tst$scaling.factor,
+                                  shift_parameter = tst$shift.parameter,
+                                  trace_UGamma = tst$trace.UGamma,
+                                  trace_UGamma2 = tst$trace.UGamma2)
+  blk$fmin <- fit@optim$fx
+  blk
+}
+
+# 1. Likert-coded HS1939: x1..x9 cut into 5 categories at fixed quantiles (stored as CSV).
+hsl <- HS[, c("school", HS_VARS)]
+for (v in HS_VARS) {
+  hsl[[v]] <- as.integer(cut(HS[[v]], breaks = quantile(HS[[v]], c(0, .1, .3, .6, .85, 1)),
+                             include.lowest = TRUE))
+}
+write.csv(hsl, file.path(DATA_DIR, "hs_likert.csv"), row.names = FALSE)
+hsl <- read.csv(file.path(DATA_DIR, "hs_likert.csv"))
+wl <- cfa(HS_MODEL, data = hsl, ordered = HS_VARS)  # estimator WLSMV by default
+blk <- wlsmv_block(wl, "cfa(HS_MODEL, data = hs_likert, ordered = paste0('x', 1:9))", HS_MODEL)
+blk$polychoric_lavCor <- mat_block(lavCor(hsl[, HS_VARS], ordered = HS_VARS))
+write_ref(blk, "hs_likert_wlsmv")
+
+# 2. Three categories, std.lv, a residual correlation and a binary item (x9 split at its
+#    median): 2x2 and 2x3 tables, a free off-diagonal theta.
+hs3 <- HS[, c("school", HS_VARS)]
+for (v in HS_VARS[1:8]) {
+  hs3[[v]] <- as.integer(cut(HS[[v]], breaks = quantile(HS[[v]], c(0, .25, .7, 1)),
+                             include.lowest = TRUE))
+}
+hs3$x9 <- as.integer(HS$x9 > median(HS$x9)) + 1L
+write.csv(hs3, file.path(DATA_DIR, "hs_3cat.csv"), row.names = FALSE)
+hs3 <- read.csv(file.path(DATA_DIR, "hs_3cat.csv"))
+M3 <- paste(HS_MODEL, "x2 ~~ x3", sep = "\n")
+w3 <- cfa(M3, data = hs3, ordered = HS_VARS, std.lv = TRUE)
+write_ref(wlsmv_block(w3, "cfa(HS_MODEL + 'x2 ~~ x3', data = hs_3cat, ordered = x1..x9, std.lv = TRUE)",
+                      M3), "hs_3cat_wlsmv")
+
+# 3. A structural model on a bundled Likert survey (7-point items, missing cells dropped
+#    listwise): internal branding, knowledge -> commitment -> behaviour, indirect effect.
+ski <- read.csv("datasets/ski_resort_branding.csv")
+SKI_MODEL <- "
+bk =~ bk1 + bk2 + bk3
+bc =~ bc1 + bc2 + bc3 + bc4
+bb =~ bb1 + bb2 + bb3
+bc ~ a*bk
+bb ~ b*bc + bk
+ind := a*b
+"
+SKI_VARS <- c(paste0("bk", 1:3), paste0("bc", 1:4), paste0("bb", 1:3))
+wsk <- sem(SKI_MODEL, data = ski, ordered = SKI_VARS)
+write_ref(wlsmv_block(wsk, "sem(SKI_MODEL, data = ski_resort_branding, ordered = items)",
+                      SKI_MODEL), "ski_branding_wlsmv")
