@@ -12,6 +12,13 @@ Conventions (semTools 0.5-6 and psych, which reviewers' tables usually come from
   textbook mean squared standardized loading; that one is ``ave_fl``;
 - ``sqrt_ave`` = √ave (used on the diagonal of the Fornell–Larcker table).
 
+For a WLSMV fit (``ordered=``) the coefficients follow semTools for categorical
+indicators: ``omega`` is Green & Yang's (2009) categorical omega (``compRelSEM()``
+default, the reliability of the sum of the item *codes*), ``omega_ystar`` the omega of
+the latent responses y* (``ord.scale = FALSE``), ``alpha`` is computed on the codes and
+``alpha_ord`` (Zumbo et al.'s 2007 "ordinal alpha") on the polychoric correlations;
+``ave`` uses the polychoric correlations.
+
 Thresholds (Hair et al.; Fornell & Larcker 1981), overridable: CR ≥ .70, AVE ≥ .50,
 standardized loadings ≥ .708, alpha ≥ .70.
 
@@ -31,7 +38,8 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["reliability", "item_statistics", "cronbach_alpha", "THRESHOLDS"]
+__all__ = ["reliability", "item_statistics", "cronbach_alpha", "omega_categorical",
+           "THRESHOLDS"]
 
 THRESHOLDS = {"cr": 0.70, "ave": 0.50, "loading": 0.708, "alpha": 0.70}
 
@@ -75,9 +83,34 @@ def _item_cov(res, items):
     return res.sample_cov.loc[items, items].to_numpy()
 
 
+def omega_categorical(common, thresholds, polychoric) -> float:
+    """Green & Yang's (2009) reliability of a sum of ordinal item codes.
+
+    ``common`` is the model-implied common-factor covariance of the items' latent
+    responses (ΛΦΛ'), ``thresholds`` a list of threshold arrays (one per item) and
+    ``polychoric`` the items' polychoric correlation matrix (semTools ``omegaCat``)::
+
+        ω = Σ_jj' [Σ_cc' Φ₂(τ_jc, τ_j'c'; common_jj') − Σ_c Φ(τ_jc) Σ_c' Φ(τ_j'c')]
+            / (the same with the polychoric correlation in Φ₂)
+    """
+    from scipy import special
+
+    from .ordinal import _phi2
+
+    num = den = 0.0
+    cdf = [special.ndtr(np.asarray(t, float)).sum() for t in thresholds]
+    for j, tj in enumerate(thresholds):
+        for jp, tjp in enumerate(thresholds):
+            A, B = np.meshgrid(tj, tjp, indexing="ij")
+            num += _phi2(A, B, common[j, jp]).sum() - cdf[j] * cdf[jp]
+            den += _phi2(A, B, polychoric[j, jp]).sum() - cdf[j] * cdf[jp]
+    return float(num / den)
+
+
 def reliability(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
     """One row per factor: ``factor, n_items, alpha, omega, omega_implied, cr, ave, ave_fl,
-    sqrt_ave, min_loading`` and flags ``alpha_ok, cr_ok, ave_ok, loadings_ok``.
+    sqrt_ave, min_loading`` and flags ``alpha_ok, cr_ok, ave_ok, loadings_ok``; WLSMV fits
+    add ``alpha_ord`` and ``omega_ystar`` (see the module notes).
 
     ``fit_or_model`` is a fitted result or a model string (then ``data`` is required).
     Single-group models.
@@ -92,7 +125,11 @@ def reliability(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
     rows = []
     for f, items in _factor_items(res).items():
         lam = p[(p["op"] == "=~") & (p["lhs"] == f)].set_index("rhs").loc[items]
-        phi = p[(p["op"] == "~~") & (p["lhs"] == f) & (p["rhs"] == f)]["est"].iloc[0]
+        # the factor's total (model-implied) variance, as semTools' cov.lv: for an
+        # endogenous factor the "~~" row holds only its disturbance variance
+        C = res._C[0][0]
+        k = len(res.observed) + res.latent.index(f)
+        phi = C[k, k]
         l_raw = lam["est"].to_numpy()
         l_std = lam["std_all"].to_numpy()
         num = l_raw.sum() ** 2 * phi
@@ -102,7 +139,13 @@ def reliability(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
         cr = l_std.sum() ** 2 / (l_std.sum() ** 2 + (1 - l_std ** 2).sum())
         ave = phi * (l_raw ** 2).sum() / np.trace(s_f)
         alpha = cronbach_alpha(_item_cov(res, items))
-        rows.append(dict(factor=f, n_items=len(items), alpha=alpha, omega=omega,
+        extra = {}
+        if res.estimator == "WLSMV":  # ordered items: semTools' categorical versions
+            tau = [p.loc[(p["op"] == "|") & (p["lhs"] == v), "est"].to_numpy() for v in items]
+            common = np.outer(l_raw, l_raw) * phi
+            extra = {"omega_ystar": omega, "alpha_ord": cronbach_alpha(s_f)}
+            omega = omega_categorical(common, tau, s_f)
+        rows.append(dict(factor=f, n_items=len(items), alpha=alpha, **extra, omega=omega,
                          omega_implied=omega_implied, cr=cr, ave=ave,
                          ave_fl=float(np.mean(l_std ** 2)), sqrt_ave=float(np.sqrt(ave)),
                          min_loading=float(l_std.min()),

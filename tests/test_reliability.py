@@ -72,3 +72,14 @@ def test_bad_input(hs_fit):
         ir.htmt(ref["model_syntax"], hs.drop(columns="x9"))
     with pytest.raises(ir.DataError, match="give data="):
         ir.reliability(ref["model_syntax"])
+
+
+def test_endogenous_factors_use_their_total_variance(poldem):
+    # dem60 and dem65 are endogenous: their "~~" rows hold disturbance variances only;
+    # semTools (and we) use the model-implied total factor variance
+    ref = load_reference("poldem_reliability")
+    rel = ir.reliability(ir.fit(ref["model_syntax"], data=poldem)).set_index("factor")
+    for f in ["ind60", "dem60", "dem65"]:
+        assert rel.loc[f, "omega"] == pytest.approx(ref["omega"][f], abs=1e-6)
+        assert rel.loc[f, "omega_implied"] == pytest.approx(ref["omega_implied"][f], abs=1e-6)
+        assert rel.loc[f, "ave"] == pytest.approx(ref["ave"][f], abs=1e-6)

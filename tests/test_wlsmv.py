@@ -207,3 +207,13 @@ def test_heywood_case_is_reported():
     assert res.params.query("lhs == 'x9' and op == '~~'")["est"].iloc[0] < 0
     with pytest.raises(ir.IdentificationError, match="x9"):
         ir.fit(model, data=data, ordered=True, std_lv=True, raise_on_heywood=True)
+
+
+def test_reliability_of_ordinal_items_matches_semtools(case):
+    # Green & Yang's categorical omega (compRelSEM default), omega of y*, AVE from the
+    # polychorics, alpha on the codes and ordinal alpha (semTools reliability())
+    _, ref, _, res = case
+    rel = ir.reliability(res).set_index("factor")
+    for col, values in ref["reliability"].items():
+        for factor, want in values.items():
+            assert rel.loc[factor, col] == pytest.approx(want, abs=1e-6), (col, factor)

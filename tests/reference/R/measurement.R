@@ -63,3 +63,12 @@ if (have_ml) {
   out$rwg_i1 <- as.list(setNames(r1$rwg, r1$grpid))
 }
 write_ref(out, "multilevel")
+
+# reliability of endogenous factors (semTools uses the total latent variance, cov.lv)
+pd_fit <- sem(PD_MODEL, data = PD)
+write_ref(list(
+  meta = meta_block(), model_syntax = PD_MODEL,
+  omega = as.list(compRelSEM(pd_fit)),
+  omega_implied = as.list(compRelSEM(pd_fit, obs.var = FALSE)),
+  ave = as.list(AVE(pd_fit))
+), "poldem_reliability")

@@ -3,6 +3,18 @@
 # reimplementation needs: Gamma (NACOV), the diagonal weights, Delta and the test details.
 # Run alone with:  Rscript -e 'source("tests/reference/R/common.R"); source("tests/reference/R/core.R"); source("tests/reference/R/ordinal.R")'
 
+suppressPackageStartupMessages(library(semTools))
+
+# semTools' reliability for categorical indicators: Green & Yang's (2009) categorical
+# omega (compRelSEM default), omega of the latent responses (ord.scale = FALSE), AVE from
+# the polychorics, and alpha / ordinal alpha (Zumbo et al. 2007) from reliability().
+reliability_block <- function(fit) {
+  old <- suppressWarnings(semTools::reliability(fit))
+  list(omega = as.list(compRelSEM(fit)), omega_ystar = as.list(compRelSEM(fit, ord.scale = FALSE)),
+       ave = as.list(AVE(fit)), alpha = as.list(old["alpha", ]),
+       alpha_ord = as.list(old["alpha.ord", ]))
+}
+
 wlsmv_block <- function(fit, call_text, syntax) {
   blk <- fit_block(fit, call_text, syntax)
   st <- lavInspect(fit, "sampstat")
@@ -19,6 +31,7 @@ wlsmv_block <- function(fit, call_text, syntax) {
                                   trace_UGamma = tst$trace.UGamma,
                                   trace_UGamma2 = tst$trace.UGamma2)
   blk$fmin <- fit@optim$fx
+  blk$reliability <- reliability_block(fit)
   blk
 }
 
