@@ -65,12 +65,18 @@ def paths_table(fit) -> pd.DataFrame:
 
 
 def fit_table(fits) -> pd.DataFrame:
-    """Fit summary of one result or of a dict ``{name: result}``."""
+    """Fit summary of one result or of a dict ``{name: result}``.
+
+    When any fit is robust (MLR, WLSMV) the scaled test and the robust CFI/TLI/RMSEA
+    (the versions to report) are added; other fits show NaN there."""
     if not isinstance(fits, dict):
         fits = {"model": fits}
     keys = ["chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower",
             "rmsea_ci_upper", "srmr"]
-    out = pd.DataFrame({name: r.fit_measures[keys] for name, r in fits.items()}).T
+    if any("chisq_scaled" in r.fit_measures.index for r in fits.values()):
+        keys += ["chisq_scaled", "pvalue_scaled", "cfi_robust", "tli_robust",
+                 "rmsea_robust", "rmsea_ci_lower_robust", "rmsea_ci_upper_robust"]
+    out = pd.DataFrame({name: r.fit_measures.reindex(keys) for name, r in fits.items()}).T
     out.index.name = "model"
     return out.reset_index()
 

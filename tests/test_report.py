@@ -54,3 +54,16 @@ def test_figures_are_saved(res, tmp_path):
             ax.figure.savefig(path)
             assert path.stat().st_size > 1000
         matplotlib.pyplot.close(ax.figure)
+
+
+def test_fit_table_adds_robust_columns_when_a_fit_is_robust(res):
+    from conftest import load_reference, load_reference_data
+
+    ref = load_reference("hs_likert_wlsmv")
+    likert = ir.fit(ref["model_syntax"], data=load_reference_data("hs_likert.csv"),
+                    ordered=True)
+    tab = ir.report.fit_table({"ML": res, "WLSMV": likert}).set_index("model")
+    assert tab.loc["WLSMV", "cfi_robust"] == pytest.approx(ref["fit_measures"]["cfi.robust"])
+    assert tab.loc["ML", ["chisq_scaled", "cfi_robust"]].isna().all()
+    assert "cfi_robust" not in ir.report.fit_table(res).columns
+    assert "Thresholds" not in ir.report.render(ir.report.measurement_table(likert))
