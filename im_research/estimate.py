@@ -595,17 +595,14 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         if data is None:
             raise DataError("ordered= needs the raw data (data=): thresholds, polychoric "
                             "correlations and their weights come from the responses")
-        if group is not None:
-            raise ValueError("multi-group models with ordered= are not available yet; fit "
-                             "each group separately, or treat the items as continuous "
-                             "(estimator='MLR') for group comparisons and invariance")
         if not isinstance(data, pd.DataFrame):
             raise DataError("data must be a pandas DataFrame")
         from .wlsmv import fit_wlsmv
         parsed = parse(model) if isinstance(model, str) else model
         return fit_wlsmv(model, parsed, pd.DataFrame(data), ordered=ordered, std_lv=std_lv,
                          fixed_x=fixed_x, start=start, max_iter=max_iter,
-                         raise_on_heywood=raise_on_heywood)
+                         raise_on_heywood=raise_on_heywood, group=group,
+                         group_equal=group_equal, group_partial=group_partial)
     estimator = "ML" if estimator is None else str(estimator).upper()
     if estimator not in _ESTIMATORS:
         raise ValueError(f"estimator={estimator!r} is not available yet; use one of "

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-__all__ = ["compute_fit_measures", "rmsea_ci", "FIT_MEASURE_NAMES"]
+__all__ = ["compute_fit_measures", "rmsea_ci", "incremental_indices", "FIT_MEASURE_NAMES"]
 
 FIT_MEASURE_NAMES = [
     "npar", "fmin", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df",
@@ -44,6 +44,36 @@ def _pchisq_upper(x, df):
     if df <= 0:
         return np.nan
     return float(1.0 - special.chdtr(df, x))
+
+
+def incremental_indices(T, df, TB, dfB, c=1.0, c_b=1.0):
+    """lavaan's incremental fit indices (``lav_fit_cfi`` ... ``lav_fit_ifi``) with their
+    edge rules: CFI truncated to [0, 1] (1 when both terms are 0); TLI/NNFI untruncated;
+    NFI and RFI undefined (NaN) when df > baseline df; RFI 1 when negative; IFI 1 when
+    T_B < df. ``c``/``c_b`` give the robust versions of CFI, TLI and RNI
+    (χ² − c·df, Brosseau-Liard & Savalei 2014; Savalei 2021)."""
+    robust = df > 0 and (c != 1 or c_b != 1)
+    t1 = T - (c if robust else 1.0) * df
+    tb = TB - (c_b if robust else 1.0) * dfB
+    a, b = max(t1, 0.0), max(t1, tb, 0.0)
+    out = {"cfi": 1.0 if np.isclose(a, 0) and np.isclose(b, 0) else 1 - a / b}
+    out["tli"] = (1 - (t1 * dfB) / (tb * df)) if df > 0 and tb != 0 else 1.0
+    out["rni"] = np.nan if np.isclose(tb, 0) else 1 - t1 / tb
+    if df > dfB or np.isclose(TB, 0):
+        out["nfi"] = np.nan
+    else:
+        out["nfi"] = (TB - T) / TB if df > 0 else 1.0
+    if df > dfB:
+        out["rfi"] = np.nan
+    elif df > 0 and dfB > 0:
+        r1, r2 = TB / dfB - T / df, TB / dfB
+        out["rfi"] = 1.0 if (r1 < 0 or r2 < 0) else r1 / r2
+    else:
+        out["rfi"] = 1.0
+    out["pnfi"] = (df / dfB) * (TB - T) / TB if dfB > 0 and TB > 0 else np.nan
+    i2 = TB - df
+    out["ifi"] = 1.0 if i2 < 0 else (np.nan if np.isclose(i2, 0) else (TB - T) / i2)
+    return out
 
 
 def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
@@ -145,23 +175,9 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     fm["baseline_df"] = dfB
     fm["baseline_pvalue"] = _pchisq_upper(TB, dfB)
 
-    def cfi_like():
-        num = max(T - df, 0.0)
-        den = max(T - df, TB - dfB, 0.0)
-        return 1.0 if den == 0 else 1 - num / den
-
-    fm["cfi"] = cfi_like()
-    if df > 0 and dfB > 0 and TB / dfB != 1:
-        tli = (TB / dfB - T / df) / (TB / dfB - 1)
-    else:
-        tli = 1.0
-    fm["tli"] = tli
-    fm["nnfi"] = tli
-    fm["rfi"] = (1 - (T / df) / (TB / dfB)) if df > 0 and TB > 0 else (1.0 if df == 0 else np.nan)
-    fm["nfi"] = (TB - T) / TB if TB > 0 else np.nan
-    fm["pnfi"] = (df / dfB) * fm["nfi"] if dfB > 0 else np.nan
-    fm["ifi"] = (TB - T) / (TB - df) if TB != df else np.nan
-    fm["rni"] = 1 - (T - df) / (TB - dfB) if TB != dfB else np.nan
+    inc = incremental_indices(T, df, TB, dfB)
+    fm.update({k: inc[k] for k in ("cfi", "tli", "rfi", "nfi", "pnfi", "ifi", "rni")})
+    fm["nnfi"] = inc["tli"]
     fm["logl"] = logl
     fm["unrestricted_logl"] = unres
     fm["aic"] = -2 * logl + 2 * npar

@@ -34,15 +34,19 @@ from scipy import stats
 from . import _ram
 from .estimate import fit
 
-__all__ = ["invariance", "release_candidates", "CRITERIA", "STEPS"]
+__all__ = ["invariance", "release_candidates", "CRITERIA", "STEPS", "STEPS_ORDINAL"]
 
 STEPS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts"),
          "strict": ("loadings", "intercepts", "residuals")}
+# ordered items (WLSMV), in Wu & Estabrook's (2016) order: thresholds before loadings
+STEPS_ORDINAL = {"configural": (), "thresholds": ("thresholds",),
+                 "metric": ("thresholds", "loadings")}
 CRITERIA = {"delta_cfi": -0.010, "delta_rmsea": 0.015,
-            "delta_srmr": {"metric": 0.030, "scalar": 0.010, "strict": 0.010}}
+            "delta_srmr": {"metric": 0.030, "scalar": 0.010, "strict": 0.010,
+                           "thresholds": 0.010}}
 
 
-def _verdict(step, d, crit):
+def _verdict(step, d, crit, where="release_candidates()"):
     srmr_cut = crit["delta_srmr"][step] if isinstance(crit["delta_srmr"], dict) else \
         crit["delta_srmr"]
     checks = [("ΔCFI", d["delta_cfi"], ">=", crit["delta_cfi"]),
@@ -53,15 +57,23 @@ def _verdict(step, d, crit):
                      for c in checks for n, v, op, cut in [c])
     if not failed:
         return f"{step} invariance supported ({text})"
-    return f"{step} invariance NOT supported ({text}); see release_candidates()"
+    return f"{step} invariance NOT supported ({text}); see {where}"
 
 
-def invariance(model: str, data: pd.DataFrame, group: str, steps=("configural", "metric",
-               "scalar", "strict"), partial=None, criteria=None, **fit_kwargs) -> pd.DataFrame:
+def invariance(model: str, data: pd.DataFrame, group: str, steps=None, partial=None,
+               criteria=None, ordered=None, **fit_kwargs) -> pd.DataFrame:
     """Fit the invariance sequence and compare consecutive steps.
 
     Parameters
     ----------
+    steps : sequence of str, optional
+        Default ``("configural", "metric", "scalar", "strict")``; with ``ordered=``
+        ``("configural", "thresholds", "metric")`` (equal thresholds, then also equal
+        loadings; Wu & Estabrook 2016, lavaan's group.equal for ordered items).
+    ordered : True or list, optional
+        Ordered items (WLSMV). The χ² difference is lavaan's ``lavTestLRT`` default for
+        WLSMV (Satorra 2000, scaled-shifted); the cfi/tli/rmsea columns hold the scaled
+        indices (lavaan 0.6-14 gives no robust ones once thresholds are equal).
     partial : dict, optional
         ``{step: ["x3 ~1", ...]}`` parameters left free in that step and later ones
         (partial invariance; lavaan's ``group.partial``).
@@ -75,30 +87,43 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=("configural", 
     the fitted results are in ``.attrs["fits"]``.
     """
     crit = {**CRITERIA, **(criteria or {})}
-    unknown = [s for s in steps if s not in STEPS]
+    table = STEPS_ORDINAL if ordered is not None and ordered is not False else STEPS
+    if steps is None:
+        steps = tuple(table)
+    unknown = [s for s in steps if s not in table]
     if unknown:
-        raise ValueError(f"unknown steps {unknown}; choose from {list(STEPS)}")
+        raise ValueError(f"unknown steps {unknown}; choose from {list(table)}" +
+                         (" (ordered items)" if table is STEPS_ORDINAL else ""))
+    if table is STEPS_ORDINAL:
+        fit_kwargs["ordered"] = ordered
     partial = partial or {}
     fits, rows = {}, []
     released = []
     prev = None
     for step in steps:
         released = released + list(partial.get(step, []))
-        res = fit(model, data=data, group=group, group_equal=STEPS[step],
+        res = fit(model, data=data, group=group, group_equal=table[step],
                   group_partial=released, **fit_kwargs)
         fits[step] = res
         fm = res.fit_measures
-        row = {k: fm[k] for k in ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea",
-                                  "srmr", "aic", "bic")}
+        row = {k: fm.get(k, np.nan) for k in ("npar", "chisq", "df", "pvalue", "cfi", "tli",
+                                              "rmsea", "srmr", "aic", "bic")}
         row["step"] = step
+        wlsmv = res.estimator == "WLSMV"
         robust = "chisq_scaling_factor" in fm.index
-        if robust:  # MLR: report the robust indices in the cfi/rmsea columns
+        if wlsmv:
+            row.update(chisq_scaled=fm["chisq_scaled"], cfi=fm["cfi_scaled"],
+                       tli=fm["tli_scaled"], rmsea=fm["rmsea_scaled"])
+        elif robust:  # MLR: report the robust indices in the cfi/rmsea columns
             row.update(chisq_scaled=fm["chisq_scaled"], cfi=fm["cfi_robust"],
                        tli=fm["tli_robust"], rmsea=fm["rmsea_robust"])
         if prev is not None:
             pm = fits[prev].fit_measures
             d_chi, d_df = fm["chisq"] - pm["chisq"], fm["df"] - pm["df"]
-            if robust:
+            if wlsmv:
+                from .wlsmv import scaled_shifted_difference
+                d_chi = scaled_shifted_difference(fits[prev], res)["stat"]
+            elif robust:
                 # Satorra & Bentler (2001) scaled difference, lavTestLRT's default for MLR
                 c_d = (fm["df"] * fm["chisq_scaling_factor"] -
                        pm["df"] * pm["chisq_scaling_factor"]) / d_df
@@ -109,7 +134,8 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=("configural", 
                        delta_cfi=row["cfi"] - prev_row["cfi"],
                        delta_rmsea=row["rmsea"] - prev_row["rmsea"],
                        delta_srmr=fm["srmr"] - pm["srmr"])
-            row["verdict"] = _verdict(step, row, crit)
+            row["verdict"] = _verdict(step, row, crit, f"tab.attrs['fits']['{step}']"
+                                      ".modindices()" if wlsmv else "release_candidates()")
         else:
             row["verdict"] = "baseline (same structure in every group)"
         rows.append(row)
@@ -124,6 +150,10 @@ def release_candidates(result) -> pd.DataFrame:
     multi-group model (lavaan ``lavTestScore(fit)$uni``), largest first:
     ``lhs, op, rhs, group_a, group_b, X2, df, pvalue``."""
     pt = result.partable
+    if result.estimator == "WLSMV":
+        raise ValueError("score tests for WLSMV fits are not available yet; compare "
+                         "partial models instead, e.g. invariance(..., ordered=True, "
+                         "partial={'thresholds': ['x3|t1']}), or use result.modindices()")
     if result.ngroups < 2:
         raise ValueError("release_candidates needs a multi-group model with equality "
                          "constraints")

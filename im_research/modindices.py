@@ -82,17 +82,23 @@ def _ml_score_info(res, ext, theta, ntot):
 
 
 def _dwls_score_info(res, ext, theta, ntot):
-    """WLSMV: gradient of fmin = F (N-1) / (2N) and the DWLS information Δ'WΔ."""
+    """WLSMV: gradient of fmin = Σ_g (N_g-1)/2N · F_g and the DWLS information Σ f_g Δ'WΔ."""
     from .wlsmv import DWLSProblem
 
     base = res._problem
-    ram = _ram.RAM(ext.to_dict("records"), res.observed, res.latent, ntot)
-    prob = DWLSProblem(ram, base.wstats, base.th_pid, ntot)
-    D = prob.jacobian(theta)
-    WD = D * prob.w[:, None]
-    n = prob.nobs
-    grad = -(n - 1) / n * (WD.T @ (prob.s - prob.sigma(theta)))
-    return grad, D.T @ WD
+    rams = [_ram.RAM(ext[ext["group"] == g].to_dict("records"), res.observed, res.latent,
+                     ntot) for g in range(res.ngroups)]
+    prob = DWLSProblem(rams, [gr.ws for gr in base.groups],
+                       [gr.th_pid for gr in base.groups],
+                       [gr.scale_pid for gr in base.groups], ntot)
+    grad = np.zeros(ntot)
+    info = np.zeros((ntot, ntot))
+    for gr in prob.groups:
+        D = gr.jacobian(theta, ntot)
+        WD = D * gr.w[:, None]
+        grad -= gr.cg * (WD.T @ (gr.s - gr.sigma(theta)))
+        info += gr.fg * (D.T @ WD)
+    return grad, info
 
 
 def modification_indices(res, min_mi=0.0, sort=True):
@@ -118,18 +124,27 @@ def modification_indices(res, min_mi=0.0, sort=True):
     pt = res.partable
     npar = res.npar
     rows_out = []
-    extra_rows = []
+    base = pt[pt["op"] != ":="].copy()
+    # fixed rows of the model itself (markers, fixed means and intercepts) are candidates
+    # too, as in lavaan; those that cannot be identified when freed drop out below
+    fixed = base.index[(base["pid"] < 0) & ~base["exo"].astype(bool)
+                       & base["op"].isin(["=~", "~", "~~", "~1"])]
+    extra_rows = [dict(base.loc[i], pid=npar + k, free=True) for k, i in enumerate(fixed)]
+    start_vals = [float(base.at[i, "value"]) for i in fixed]
+    base.loc[fixed, "pid"] = npar + np.arange(len(fixed))
+    new_rows = []
     for g in range(res.ngroups):
         for lhs, op, rhs in _candidates(res, g):
-            extra_rows.append(dict(lhs=lhs, op=op, rhs=rhs, group=g, label="", free=True,
-                                   value=0.0, start=np.nan, user=False, exo=False,
-                                   pid=npar + len(extra_rows)))
+            new_rows.append(dict(lhs=lhs, op=op, rhs=rhs, group=g, label="", free=True,
+                                 value=0.0, start=np.nan, user=False, exo=False,
+                                 pid=npar + len(extra_rows) + len(new_rows)))
+    extra_rows += new_rows
     if not extra_rows:
         return pd.DataFrame(columns=["lhs", "op", "rhs", "mi", "epc", "sepc_lv", "sepc_all"])
-    ext = pd.concat([pt[pt["op"] != ":="], pd.DataFrame(extra_rows)], ignore_index=True)
+    ext = pd.concat([base, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else base
     K = len(extra_rows)
     ntot = npar + K
-    theta = np.concatenate([res.theta, np.zeros(K)])
+    theta = np.concatenate([res.theta, start_vals, np.zeros(len(new_rows))])
     N = res.nobs
     if res.estimator == "WLSMV":
         grad, info = _dwls_score_info(res, ext, theta, ntot)
@@ -160,6 +175,10 @@ def modification_indices(res, min_mi=0.0, sort=True):
                                                                        (y, r["lhs"]))]
             sepc_lv = epc[k] * lv_sd[0] / lv_sd[1]
             sepc_all = epc[k] * sd_all[x] / sd_all[y]
+        elif r["op"] == "~1":
+            i = pos[r["lhs"]]
+            sepc_lv = epc[k] / (sd_all[i] if r["lhs"] in res.latent else 1.0)
+            sepc_all = epc[k] / sd_all[i]
         else:
             a, b = pos[r["lhs"]], pos[r["rhs"]]
             sepc_lv = epc[k]

@@ -54,8 +54,9 @@ def standardize_values(ops, lhss, rhss, est, C, S, ov, lv):
             i = pos[lhs]
             std_lv[k] = e / sd_lv[i]
             std_all[k] = e / sd_all[i]
-        elif op == "~*~":  # scale factors of ordered items (fixed at 1)
-            std_lv[k] = std_all[k] = e
+        elif op == "~*~":  # scale factors of ordered items: delta * sd(y*) = 1
+            std_lv[k] = e
+            std_all[k] = e * sd_all[pos[lhs]]
     return std_lv, std_all
 
 

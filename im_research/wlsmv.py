@@ -28,7 +28,13 @@ lavaan conventions followed (they differ from some texts):
 - ``wrmr = √(T / number of statistics)``; GFI uses the DWLS weights.
 
 Only models whose observed variables are all ordered and whose items have no outgoing
-paths (items are indicators or outcomes) are supported; one group, complete rows.
+paths (items are indicators or outcomes) are supported; complete rows.
+
+Groups (``group=``) follow lavaan: every group has its own thresholds, scale factors
+``~*~`` fixed at 1 and latent means at 0 (configural); with
+``group_equal=("thresholds", ...)`` the thresholds are shared and, in the second and
+later groups, the scale factors δ and the latent means become free (implied thresholds
+δ(τ − μ*), correlations δᵢδⱼΣ*ᵢⱼ, residual variances 1/δ² − explained variance).
 
 Examples
 --------
@@ -46,7 +52,7 @@ import pandas as pd
 from scipy import special
 
 from .errors import ConvergenceError, DataError, DataWarning, ModelSyntaxError
-from .fitmeasures import rmsea_ci
+from .fitmeasures import incremental_indices, rmsea_ci
 from .ordinal import WLSStatistics, wls_statistics
 
 __all__ = ["prepare_ordinal_data", "ordinal_partable", "DWLSProblem", "wlsmv_inference",
@@ -123,14 +129,32 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered):
     return sub, dropped
 
 
-def ordinal_partable(records, info, wstats: WLSStatistics):
+def _split_threshold_partial(group_partial):
+    """``"x1|t1"`` entries of group_partial (thresholds) and the rest."""
+    th, rest = set(), []
+    for entry in group_partial:
+        if "|" in entry:
+            lhs, rhs = (t.strip() for t in entry.split("|", 1))
+            th.add((lhs, rhs))
+        else:
+            rest.append(entry)
+    return th, rest
+
+
+def ordinal_partable(records, info, wstats_list, equal_thresholds=False, partial=(),
+                     free_means=True):
     """Rewrite ML parameter-table records for the delta parameterization.
 
     Item residual variances become fixed (computed after estimation), item intercepts
     fixed at 0; threshold rows (``x|t1``...) are added after the regressions and scale
-    factors (``x ~*~ x`` = 1) before the intercepts; free parameters are renumbered.
+    factors (``x ~*~ x``) before the intercepts, group by group. With
+    ``equal_thresholds`` (lavaan ``group.equal = "thresholds"``) the thresholds are shared
+    across groups (except ``partial`` ones) and, as in lavaan, the scale factors and the
+    latent means of the second and later groups become free. Free parameters are
+    renumbered.
     """
-    ordered = set(wstats.names)
+    ordered = set(wstats_list[0].names)
+    lv = set(info.lv)
     for r in records:
         op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
         if (op == "~" and rhs in ordered) or (op == "=~" and lhs in ordered):
@@ -146,67 +170,133 @@ def ordinal_partable(records, info, wstats: WLSStatistics):
                     f"'{lhs} ~ 1': intercepts of ordered items are fixed at 0 (the "
                     "thresholds carry their location); remove this line")
             r.update(free=False, value=0.0, pid=-1)
-    th_rows = [dict(lhs=wstats.names[j], op="|", rhs=name.split("|")[1], group=0, label="",
-                    free=True, value=np.nan, start=np.nan, user=False, exo=False, pid=0)
-               for j, name in zip(wstats.th_var, wstats.th_names)]
-    scale_rows = [dict(lhs=v, op="~*~", rhs=v, group=0, label="", free=False, value=1.0,
-                       start=np.nan, user=False, exo=False, pid=-1) for v in wstats.names]
-    first_cov = next((k for k, r in enumerate(records) if r["op"] not in ("=~", "~")),
-                     len(records))
-    out = records[:first_cov] + th_rows + records[first_cov:]
-    first_mean = next((k for k, r in enumerate(out) if r["op"] in ("~1", ":=")), len(out))
-    out = out[:first_mean] + scale_rows + out[first_mean:]
+        elif (op == "~1" and lhs in lv and r["group"] > 0 and equal_thresholds
+              and free_means and not r["user"]):
+            r.update(free=True, value=np.nan, pid=-2)  # new parameter
+    out = []
+    for g, ws in enumerate(wstats_list):
+        rows = [r for r in records if r["group"] == g and r["op"] != ":="]
+        th_rows = [dict(lhs=ws.names[j], op="|", rhs=name.split("|")[1], group=g, label="",
+                        free=True, value=np.nan, start=np.nan, user=False, exo=False, pid=-2)
+                   for j, name in zip(ws.th_var, ws.th_names)]
+        free_scale = equal_thresholds and g > 0
+        scale_rows = [dict(lhs=v, op="~*~", rhs=v, group=g, label="", free=free_scale,
+                           value=np.nan if free_scale else 1.0, start=np.nan, user=False,
+                           exo=False, pid=-2 if free_scale else -1) for v in ws.names]
+        first_cov = next((k for k, r in enumerate(rows) if r["op"] not in ("=~", "~")),
+                         len(rows))
+        rows = rows[:first_cov] + th_rows + rows[first_cov:]
+        first_mean = next((k for k, r in enumerate(rows) if r["op"] == "~1"), len(rows))
+        out += rows[:first_mean] + scale_rows + rows[first_mean:]
+    out += [r for r in records if r["op"] == ":="]
     # renumber the free parameters in table order, keeping shared (equal) ones shared
     new_pid, nxt = {}, 0
     for r in out:
+        if r["op"] == ":=" or not r["free"]:
+            continue
         if r["op"] == "|":
-            r["pid"] = nxt
+            shared = equal_thresholds and (r["lhs"], r["rhs"]) not in partial
+            key = ("|", r["lhs"], r["rhs"]) if shared else ("|", r["group"], r["lhs"],
+                                                            r["rhs"])
+        elif r["pid"] == -2:
+            key = ("new", id(r))
+        else:
+            key = ("old", r["pid"])
+        if key not in new_pid:
+            new_pid[key] = nxt
             nxt += 1
-        elif r["op"] != ":=" and r["free"] and r["pid"] >= 0:
-            if r["pid"] not in new_pid:
-                new_pid[r["pid"]] = nxt
-                nxt += 1
-            r["pid"] = new_pid[r["pid"]]
+        r["pid"] = new_pid[key]
+        if r["op"] == "|" and shared and r["group"] > 0:
+            r["label"] = f".{r['lhs']}|{r['rhs']}"
     return out
 
 
 # ---------------------------------------------------------------------------------------
 # estimation
 # ---------------------------------------------------------------------------------------
-class DWLSProblem:
-    """The DWLS discrepancy of one group and its Gauss–Newton minimisation.
+class _Group:
+    """One group's statistics, weights and parameter positions."""
 
-    ``sigma(theta)`` stacks the model thresholds and the off-diagonal implied
-    correlations in the order of :attr:`WLSStatistics.wls_obs`.
-    """
-
-    def __init__(self, ram, wstats: WLSStatistics, th_pid, npar):
-        self.ram = ram
-        self.wstats = wstats
-        self.s = wstats.wls_obs
-        self.w = 1.0 / np.diag(wstats.gamma)
-        self.ii, self.jj = wstats.pairs
+    def __init__(self, ram, ws: WLSStatistics, th_pid, scale_pid, fg, cg):
+        self.ram, self.ws = ram, ws
+        self.s = ws.wls_obs
+        self.w = 1.0 / np.diag(ws.gamma)
+        self.ii, self.jj = ws.pairs
         self.th_pid = np.asarray(th_pid, dtype=int)
+        self.th_var = ws.th_var
+        self.scale_pid = np.asarray(scale_pid, dtype=int)  # -1: fixed at 1
         self.nth = len(self.th_pid)
-        self.npar = npar
-        self.nobs = wstats.nobs
+        self.fg = fg  # N_g / N (information, Gamma weights)
+        self.cg = cg  # (N_g - 1) / N (lavaan's objective)
+
+    def delta_scale(self, theta):
+        d = np.ones(len(self.scale_pid))
+        free = self.scale_pid >= 0
+        d[free] = theta[self.scale_pid[free]]
+        return d
 
     def sigma(self, theta):
-        Sigma = self.ram.implied(theta)[0]
-        return np.concatenate([theta[self.th_pid], Sigma[self.ii, self.jj]])
+        Sigma0, mu0 = self.ram.implied(theta)[:2]
+        d = self.delta_scale(theta)
+        tv = self.th_var
+        th = d[tv] * (theta[self.th_pid] - mu0[tv])
+        return np.concatenate([th, d[self.ii] * d[self.jj] * Sigma0[self.ii, self.jj]])
 
-    def jacobian(self, theta):
-        """Δ = dσ/dθ (statistics x parameters)."""
-        _, _, dS, _, _ = self.ram.delta(theta)
-        D = np.zeros((len(self.s), self.npar))
-        np.add.at(D, (np.arange(self.nth), self.th_pid), 1.0)
-        D[self.nth:] = dS[:, self.ii, self.jj].T
+    def jacobian(self, theta, npar):
+        Sigma0, mu0, dS, dm, _ = self.ram.delta(theta)
+        d = self.delta_scale(theta)
+        tv, ii, jj = self.th_var, self.ii, self.jj
+        D = np.zeros((len(self.s), npar))
+        rows = np.arange(self.nth)
+        np.add.at(D, (rows, self.th_pid), d[tv])
+        D[:self.nth] -= (dm[:, tv] * d[tv]).T
+        D[self.nth:] = (dS[:, ii, jj] * (d[ii] * d[jj])).T
+        free = self.scale_pid >= 0
+        if free.any():
+            tau_minus_mu = theta[self.th_pid] - mu0[tv]
+            sp = self.scale_pid
+            for k in np.flatnonzero(free[tv]):
+                D[k, sp[tv[k]]] += tau_minus_mu[k]
+            for k, (i, j) in enumerate(zip(ii, jj)):
+                if free[i]:
+                    D[self.nth + k, sp[i]] += d[j] * Sigma0[i, j]
+                if free[j]:
+                    D[self.nth + k, sp[j]] += d[i] * Sigma0[i, j]
         return D
 
+
+class DWLSProblem:
+    """The DWLS discrepancy over groups and its Gauss–Newton minimisation.
+
+    For each group, ``sigma`` stacks the implied thresholds δ_j(τ_jk − μ*_j) and the
+    off-diagonal implied correlations δ_iδ_jΣ*_ij in the order of
+    :attr:`WLSStatistics.wls_obs`; the objective is lavaan's
+    ``Σ_g (N_g − 1)/N · Σ w (s − σ)²`` (twice its ``fmin``).
+    """
+
+    def __init__(self, rams, wstats_list, th_pids, scale_pids, npar):
+        N = sum(ws.nobs for ws in wstats_list)
+        self.groups = [_Group(ram, ws, tp, sp, ws.nobs / N, (ws.nobs - 1) / N)
+                       for ram, ws, tp, sp in zip(rams, wstats_list, th_pids, scale_pids)]
+        self.npar = npar
+        self.nobs = N
+
     def discrepancy(self, theta):
-        """Σ w (s − σ)²."""
-        d = self.s - self.sigma(theta)
-        return float(np.sum(self.w * d * d))
+        total = 0.0
+        for gr in self.groups:
+            d = gr.s - gr.sigma(theta)
+            total += gr.cg * float(np.sum(gr.w * d * d))
+        return total
+
+    def _normal_equations(self, theta, weight="cg"):
+        info = np.zeros((self.npar, self.npar))
+        rhs = np.zeros(self.npar)
+        for gr in self.groups:
+            D = gr.jacobian(theta, self.npar)
+            WD = D * (getattr(gr, weight) * gr.w)[:, None]
+            info += D.T @ WD
+            rhs += WD.T @ (gr.s - gr.sigma(theta))
+        return info, rhs
 
     def solve(self, theta0, max_iter=500, tol=1e-10):
         """Gauss–Newton with step halving; returns (theta, F, gradient, info, ok, iters)."""
@@ -215,15 +305,11 @@ class DWLSProblem:
         ok = False
         it = 0
         for it in range(1, max_iter + 1):
-            D = self.jacobian(theta)
-            r = self.s - self.sigma(theta)
-            WD = D * self.w[:, None]
-            info = D.T @ WD
-            grad = -2 * WD.T @ r
+            info, rhs = self._normal_equations(theta)
             try:
-                step = np.linalg.solve(info, WD.T @ r)
+                step = np.linalg.solve(info, rhs)
             except np.linalg.LinAlgError:
-                step = np.linalg.lstsq(info, WD.T @ r, rcond=None)[0]
+                step = np.linalg.lstsq(info, rhs, rcond=None)[0]
             t = 1.0
             while t > 1e-8:
                 cand = theta + t * step
@@ -240,17 +326,13 @@ class DWLSProblem:
             if np.max(np.abs(t * step)) < tol or abs(F_old - F) < tol * 1e-3:
                 ok = True
                 break
-        D = self.jacobian(theta)
-        WD = D * self.w[:, None]
-        info = D.T @ WD
-        grad = -2 * WD.T @ (self.s - self.sigma(theta))
-        return theta, F, grad, info, ok, it
+        info, rhs = self._normal_equations(theta)
+        return theta, F, -2 * rhs, info, ok, it
 
 
-def _ugamma(Gamma, w, D, Einv):
-    """UΓ with U = W − WΔE⁻¹Δ'W (lavaan's ``trace_ABA``/``original`` for diagonal W)."""
-    GV = Gamma * w[None, :]
-    return GV - D @ Einv @ D.T @ (Gamma * np.outer(w, w))
+def _ugamma(Gamma, v, D, Einv):
+    """UΓ with U = V − VΔE⁻¹Δ'V for a diagonal weight ``v`` (lavaan's trace_ABA)."""
+    return Gamma * v[None, :] - D @ Einv @ D.T @ (Gamma * np.outer(v, v))
 
 
 def _scaled_shifted(T, df, UG):
@@ -265,78 +347,94 @@ def _pupper(x, df):
     return float(1.0 - special.chdtr(df, x)) if df > 0 else np.nan
 
 
-def _catml(wstats, P, Einv, D, w, df, df_b):
-    """Savalei's (2021) catML statistics behind lavaan's robust CFI/TLI/RMSEA."""
-    R = wstats.cor
-    p = R.shape[0]
-    N = wstats.nobs
-    if np.min(np.linalg.eigvalsh(R)) < np.sqrt(np.finfo(float).eps):
-        return None
-    Pinv = np.linalg.inv(P)
-    XX3 = N * (np.linalg.slogdet(P)[1] - np.linalg.slogdet(R)[1] + np.trace(R @ Pinv) - p)
-    ii, jj = wstats.pairs
-    V = Pinv[np.ix_(ii, ii)] * Pinv[np.ix_(jj, jj)] + Pinv[np.ix_(ii, jj)] * Pinv[np.ix_(jj, ii)]
-    nth = len(wstats.th)
-    Dc, wc = D[nth:], w[nth:]
-    Gc = wstats.gamma[nth:, nth:]
-    WiU = np.eye(len(wc)) - Dc @ Einv @ (Dc.T * wc[None, :])
-    c3 = float(np.trace(WiU.T @ V @ WiU @ Gc)) / df if df > 0 else np.nan
-    XX3_null = -N * np.linalg.slogdet(R)[1]
-    c3_null = float(np.trace(Gc)) / df_b
-    return {"T": XX3, "c": c3, "TB": XX3_null, "c_b": c3_null}
+def _block_diag(mats):
+    n = sum(m.shape[0] for m in mats)
+    out = np.zeros((n, n))
+    k = 0
+    for m in mats:
+        out[k:k + m.shape[0], k:k + m.shape[0]] = m
+        k += m.shape[0]
+    return out
 
 
-def _incremental(T, df, TB, dfB, c=1.0, cb=1.0):
-    """lavaan's CFI, TLI, RNI with optional scaling (robust versions)."""
-    t1 = T - c * df
-    tb = TB - cb * dfB
-    den = max(t1, tb, 0.0)
-    cfi = 1.0 if np.isclose(max(t1, 0.0), 0.0) and np.isclose(den, 0.0) else \
-        1 - max(t1, 0.0) / den
-    tli = 1 - (t1 * dfB) / (tb * df) if df > 0 and tb != 0 else 1.0
-    rni = 1 - t1 / tb if tb != 0 else np.nan
-    return cfi, tli, rni
+def _catml(problem, Ps, Ds, Einv, df3):
+    """Savalei's (2021) catML statistics behind lavaan's robust CFI/TLI/RMSEA: the ML
+    discrepancy of each group's polychoric matrix R at the DWLS-implied correlations P,
+    with its scaling tr(U'VUΓ)/df (V the normal-theory weight of the correlations)."""
+    XX3 = XX3_null = 0.0
+    Vs, Ws, Gs, Dc = [], [], [], []
+    for gr, P, D in zip(problem.groups, Ps, Ds):
+        R = gr.ws.cor
+        if np.min(np.linalg.eigvalsh(R)) < np.sqrt(np.finfo(float).eps):
+            return None
+        N_g, p = gr.ws.nobs, R.shape[0]
+        Pinv = np.linalg.inv(P)
+        XX3 += N_g * (np.linalg.slogdet(P)[1] - np.linalg.slogdet(R)[1]
+                      + np.trace(R @ Pinv) - p)
+        XX3_null -= N_g * np.linalg.slogdet(R)[1]
+        ii, jj = gr.ii, gr.jj
+        Vs.append(gr.fg * (Pinv[np.ix_(ii, ii)] * Pinv[np.ix_(jj, jj)]
+                           + Pinv[np.ix_(ii, jj)] * Pinv[np.ix_(jj, ii)]))
+        Ws.append(gr.fg * gr.w[gr.nth:])
+        Gs.append(gr.ws.gamma[gr.nth:, gr.nth:] / gr.fg)
+        Dc.append(D[gr.nth:])
+    V, w, G, Dc = _block_diag(Vs), np.concatenate(Ws), _block_diag(Gs), np.vstack(Dc)
+    WiU = np.eye(len(w)) - Dc @ Einv @ (Dc.T * w[None, :])
+    df3_null = len(w)
+    return {"T": XX3, "c": float(np.trace(WiU.T @ V @ WiU @ G)) / df3 if df3 > 0 else np.nan,
+            "TB": XX3_null, "c_b": float(np.trace(G)) / df3_null}
 
 
-def _rmsea_block(T, df, N, c=1.0, Tci=None):
-    rm = float(np.sqrt(max(T / (N * df) - c / N, 0.0))) if df > 0 else 0.0
+def _rmsea_block(T, df, N, G, c=1.0, Tci=None):
+    rm = float(np.sqrt(max(T / (N * df) - c / N, 0.0)) * np.sqrt(G)) if df > 0 else 0.0
     Tci = T if Tci is None else Tci
-    lo, hi = rmsea_ci(Tci, df, N, c=c)
-    close = float(1 - special.chndtr(Tci, df, N * df / c * 0.05 ** 2)) if df > 0 else np.nan
-    notclose = float(special.chndtr(Tci, df, N * df / c * 0.08 ** 2)) if df > 0 else np.nan
+    lo, hi = rmsea_ci(Tci, df, N, G, c=c)
+    close = float(1 - special.chndtr(Tci, df, N * df / c * 0.05 ** 2 / G)) if df > 0 \
+        else np.nan
+    notclose = float(special.chndtr(Tci, df, N * df / c * 0.08 ** 2 / G)) if df > 0 \
+        else np.nan
     return rm, lo, hi, close, notclose
 
 
-def wlsmv_inference(problem: DWLSProblem, theta, npar, P):
+def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par):
     """Robust vcov, scaled-shifted tests and every lavaan fit measure of a WLSMV fit.
 
-    ``P`` is the implied correlation matrix of the items (unit diagonal).
-    Returns ``(vcov, fit_measures Series, details dict)``.
+    ``Ps`` are the implied correlation matrices of the items (unit diagonal), one per
+    group; ``n_th_par``/``n_mean_par`` count the free threshold and latent-mean
+    parameters (dropped from the catML model). Returns ``(vcov, fit_measures, details)``.
     """
-    ws = problem.wstats
-    N = ws.nobs
-    Nm = N - 1  # lavaan: ntotal - ngroups for (D)WLS
-    w, s = problem.w, problem.s
-    D = problem.jacobian(theta)
-    E = D.T @ (D * w[:, None])
+    groups = problem.groups
+    G = len(groups)
+    N = problem.nobs
+    Nm = N - G  # lavaan: ntotal - ngroups for (D)WLS
+    Ds = [gr.jacobian(theta, npar) for gr in groups]
+    E = sum(gr.fg * D.T @ (D * gr.w[:, None]) for gr, D in zip(groups, Ds))
     Einv = np.linalg.inv(E)
-    WD = D * w[:, None]
-    vcov = Einv @ (WD.T @ ws.gamma @ WD) @ Einv / Nm
-    sig = problem.sigma(theta)
-    Fw = float(np.sum(w * (s - sig) ** 2))
-    T = Nm * Fw
-    ndat = len(s)
+    meat = sum(gr.fg * (D * gr.w[:, None]).T @ gr.ws.gamma @ (D * gr.w[:, None])
+               for gr, D in zip(groups, Ds))
+    vcov = Einv @ meat @ Einv / Nm
+    Fg = [float(np.sum(gr.w * (gr.s - gr.sigma(theta)) ** 2)) for gr in groups]
+    T = sum((gr.ws.nobs - 1) * f for gr, f in zip(groups, Fg))
+    ndat = sum(len(gr.s) for gr in groups)
+    nth = sum(gr.nth for gr in groups)
     df = ndat - npar
-    ss = _scaled_shifted(T, df, _ugamma(ws.gamma, w, D, Einv))
-    # baseline: thresholds free, correlations zero
-    nth = len(ws.th)
+    v = np.concatenate([gr.fg * gr.w for gr in groups])
+    Gamma = _block_diag([gr.ws.gamma / gr.fg for gr in groups])
+    D_all = np.vstack(Ds)
+    ss = _scaled_shifted(T, df, _ugamma(Gamma, v, D_all, Einv))
+    # baseline: thresholds free in every group, correlations zero
     Db = np.zeros((ndat, nth))
-    Db[np.arange(nth), np.arange(nth)] = 1.0
-    Eb_inv = np.diag(1 / w[:nth])
-    TB = Nm * float(np.sum(w[nth:] * s[nth:] ** 2))
+    r0 = c0 = 0
+    for gr in groups:
+        Db[r0 + np.arange(gr.nth), c0 + np.arange(gr.nth)] = 1.0
+        r0 += len(gr.s)
+        c0 += gr.nth
+    Eb_inv = np.linalg.inv(Db.T @ (Db * v[:, None]))
+    TB = sum((gr.ws.nobs - 1) * float(np.sum(gr.w[gr.nth:] * gr.s[gr.nth:] ** 2))
+             for gr in groups)
     dfB = ndat - nth
-    ssb = _scaled_shifted(TB, dfB, _ugamma(ws.gamma, w, Db, Eb_inv))
-    fm = {"npar": npar, "fmin": 0.5 * Nm / N * Fw, "chisq": T, "df": df,
+    ssb = _scaled_shifted(TB, dfB, _ugamma(Gamma, v, Db, Eb_inv))
+    fm = {"npar": npar, "fmin": T / (2 * N), "chisq": T, "df": df,
           "pvalue": _pupper(T, df), "chisq_scaled": ss["stat"], "df_scaled": df,
           "pvalue_scaled": _pupper(ss["stat"], df),
           "chisq_scaling_factor": ss["scaling_factor"], "baseline_chisq": TB,
@@ -344,106 +442,161 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, P):
           "baseline_chisq_scaled": ssb["stat"], "baseline_df_scaled": dfB,
           "baseline_pvalue_scaled": _pupper(ssb["stat"], dfB),
           "baseline_chisq_scaling_factor": ssb["scaling_factor"]}
-    cat = _catml(ws, P, Einv, D, w, df, dfB)
+    df3 = (ndat - nth) - (npar - n_th_par - n_mean_par)
+    # with free scale factors (equal thresholds across groups) lavaan 0.6-14 cannot build
+    # the catML model and reports the robust indices as NA; so do we
+    free_scale = any((gr.scale_pid >= 0).any() for gr in groups)
+    cat = None if free_scale else _catml(problem, Ps, Ds, Einv, df3)
     for suffix, (t, tb) in {"": (T, TB), "_scaled": (ss["stat"], ssb["stat"])}.items():
-        cfi, tli, rni = _incremental(t, df, tb, dfB)
-        fm["cfi" + suffix], fm["tli" + suffix], fm["nnfi" + suffix] = cfi, tli, tli
-        fm["rni" + suffix] = rni
-        fm["rfi" + suffix] = 1 - (t / df) / (tb / dfB) if df > 0 else np.nan
-        fm["nfi" + suffix] = (tb - t) / tb
-        fm["pnfi" + suffix] = df / dfB * fm["nfi" + suffix]
-        fm["ifi" + suffix] = (tb - t) / (tb - df)
-    if cat is not None:
-        cfi, tli, rni = _incremental(cat["T"], df, cat["TB"], dfB, cat["c"], cat["c_b"])
-    else:
-        cfi = tli = rni = np.nan
-    fm["cfi_robust"], fm["tli_robust"], fm["nnfi_robust"], fm["rni_robust"] = \
-        cfi, tli, tli, rni
-    rm = _rmsea_block(T, df, Nm)
+        inc = incremental_indices(t, df, tb, dfB)
+        for k in ("cfi", "tli", "rni", "rfi", "nfi", "pnfi", "ifi"):
+            fm[k + suffix] = inc[k]
+        fm["nnfi" + suffix] = inc["tli"]
+    inc = (incremental_indices(cat["T"], df, cat["TB"], dfB, cat["c"], cat["c_b"])
+           if cat is not None else dict.fromkeys(("cfi", "tli", "rni"), np.nan))
+    fm["cfi_robust"], fm["tli_robust"], fm["rni_robust"] = inc["cfi"], inc["tli"], inc["rni"]
+    fm["nnfi_robust"] = inc["tli"]
+    rm = _rmsea_block(T, df, Nm, G)
     fm.update(rmsea=rm[0], rmsea_ci_lower=rm[1], rmsea_ci_upper=rm[2], rmsea_ci_level=0.90,
               rmsea_pvalue=rm[3], rmsea_close_h0=0.05, rmsea_notclose_pvalue=rm[4],
               rmsea_notclose_h0=0.08)
-    rm = _rmsea_block(ss["stat"], df, Nm)
+    rm = _rmsea_block(ss["stat"], df, Nm, G)
     fm.update(rmsea_scaled=rm[0], rmsea_ci_lower_scaled=rm[1], rmsea_ci_upper_scaled=rm[2],
               rmsea_pvalue_scaled=rm[3], rmsea_notclose_pvalue_scaled=rm[4])
     if cat is not None:
-        rm = _rmsea_block(cat["T"], df, Nm, c=cat["c"], Tci=cat["T"] / cat["c"])
+        rm = _rmsea_block(cat["T"], df3, Nm, G, c=cat["c"], Tci=cat["T"] / cat["c"])
     else:
         rm = (np.nan,) * 5
     fm.update(rmsea_robust=rm[0], rmsea_ci_lower_robust=rm[1], rmsea_ci_upper_robust=rm[2],
               rmsea_pvalue_robust=rm[3], rmsea_notclose_pvalue_robust=rm[4])
-    # residual-based indices on correlations (+ thresholds for the "total" versions)
-    p = ws.cor.shape[0]
-    ss_cor = float(np.sum((s[nth:] - sig[nth:]) ** 2))
-    ss_th = float(np.sum((s[:nth] - sig[:nth]) ** 2))
-    n_tri, n_off = p * (p + 1) // 2, p * (p - 1) // 2
-    fm["rmr"] = fm["srmr_bentler"] = np.sqrt((ss_cor + ss_th) / (n_tri + nth))
-    fm["rmr_nomean"] = fm["srmr"] = fm["srmr_bentler_nomean"] = np.sqrt(ss_cor / n_tri)
-    fm["crmr"] = np.sqrt((ss_cor + ss_th) / (n_off + nth))
-    fm["crmr_nomean"] = np.sqrt(ss_cor / n_off)
+    # residual-based indices on correlations (+ thresholds for the "total" versions),
+    # weighted by N_g / N over groups
+    acc = dict.fromkeys(["rmr", "rmr_nomean", "crmr", "crmr_nomean", "gfi"], 0.0)
+    for gr, f in zip(groups, Fg):
+        p = gr.ws.cor.shape[0]
+        res = gr.s - gr.sigma(theta)
+        ss_cor, ss_th = float(np.sum(res[gr.nth:] ** 2)), float(np.sum(res[:gr.nth] ** 2))
+        n_tri, n_off = p * (p + 1) // 2, p * (p - 1) // 2
+        acc["rmr"] += gr.fg * np.sqrt((ss_cor + ss_th) / (n_tri + gr.nth))
+        acc["rmr_nomean"] += gr.fg * np.sqrt(ss_cor / n_tri)
+        acc["crmr"] += gr.fg * np.sqrt((ss_cor + ss_th) / (n_off + gr.nth))
+        acc["crmr_nomean"] += gr.fg * np.sqrt(ss_cor / n_off)
+        acc["gfi"] += gr.fg * (1 - f / float(np.sum(gr.w * gr.s ** 2)))
+    fm["rmr"] = fm["srmr_bentler"] = acc["rmr"]
+    fm["rmr_nomean"] = fm["srmr"] = fm["srmr_bentler_nomean"] = acc["rmr_nomean"]
+    fm["crmr"], fm["crmr_nomean"] = acc["crmr"], acc["crmr_nomean"]
     fm["srmr_mplus"] = fm["srmr_mplus_nomean"] = np.nan
     fm["cn_05"] = special.chdtri(df, 0.05) / (T / Nm) + 1 if df > 0 and T > 0 else np.nan
     fm["cn_01"] = special.chdtri(df, 0.01) / (T / Nm) + 1 if df > 0 and T > 0 else np.nan
-    gfi = 1 - Fw / float(np.sum(w * s ** 2))
+    gfi = acc["gfi"]
     fm["gfi"] = gfi
     fm["agfi"] = 1 - (ndat / df) * (1 - gfi) if df > 0 else 1.0
     fm["pgfi"] = (df / ndat) * gfi
     fm["mfi"] = float(np.exp(-0.5 * (T - df) / Nm))
-    fm["wrmr"] = float(np.sqrt(T / ndat))
+    fm["wrmr"] = float(np.sqrt(T / len(groups[0].s)))  # lavaan: first group's count
     details = {"scaled_shifted": ss, "baseline_scaled_shifted": ssb, "catml": cat,
-               "information": E}
+               "information": E, "inverted_information": Einv, "jacobians": Ds,
+               "gamma_all": Gamma, "v_all": v}
     return vcov, pd.Series(fm, dtype=float), details
-
-
-def residual_variances(ram, theta, names):
-    """θ_jj = 1 − (explained variance of y*_j) for the delta parameterization.
-
-    Uses the RAM model with the item residual variances set to 0."""
-    Sigma0 = ram.implied(theta)[0]
-    return {v: 1.0 - Sigma0[k, k] for k, v in enumerate(ram.ov) if v in names}
 
 
 # ---------------------------------------------------------------------------------------
 # driver used by im_research.fit(..., ordered=...)
 # ---------------------------------------------------------------------------------------
+def _group_statistics(sub, ov, groups, group_labels, group):
+    """Per-group WLS statistics; every group must show every category of every item."""
+    pooled = {v: np.sort(sub[v].unique()) for v in ov}
+    out = []
+    for gl in group_labels:
+        part = sub if gl is None else sub[groups == gl]
+        if gl is not None:
+            if len(part) <= len(ov):
+                raise DataError(f"group {gl!r} has only {len(part)} complete rows for "
+                                f"{len(ov)} ordered items; merge small groups or drop it")
+            for v in ov:
+                absent = sorted(set(pooled[v]) - set(part[v].unique()))
+                if absent:
+                    shown = ", ".join(f"{c:g}" for c in absent)
+                    raise DataError(
+                        f"ordered item {v!r} has no answers in categor"
+                        f"{'y' if len(absent) == 1 else 'ies'} {shown} in group {gl!r} "
+                        f"(column {group!r}); thresholds cannot be compared. Merge sparse "
+                        "categories (e.g. recode 1 and 2 together) before fitting")
+        out.append(wls_statistics(part, ov))
+    return out
+
+
 def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
-              raise_on_heywood):
+              raise_on_heywood, group=None, group_equal=(), group_partial=()):
     """Fit ``model`` by WLSMV; called by :func:`im_research.fit` (see there)."""
     from . import _ram
     from .errors import HeywoodWarning, IdentificationError
-    from .estimate import SampleStats, _check_identification, _start_values
+    from .estimate import SampleStats, _check_columns, _check_identification, _start_values
     from .partable import partable_records
     from .result import SEMResult
 
-    records, info = partable_records(model, ngroups=1, std_lv=std_lv, fixed_x=fixed_x,
-                                     meanstructure=True)
+    group_equal = tuple(group_equal)
+    for bad, use in (("intercepts", "thresholds"), ("residuals", None)):
+        if bad in group_equal:
+            raise ValueError(
+                f"group_equal={bad!r} does not apply to ordered items in the delta "
+                "parameterization (" + (f"their location is in the thresholds: use "
+                                        f"{use!r}" if use else "their residual variances "
+                                        "are not parameters") + ")")
+    equal_th = "thresholds" in group_equal
+    th_partial, rest_partial = _split_threshold_partial(group_partial)
+    group_labels = [None]
+    if group is not None:
+        if group not in data.columns:
+            from .estimate import _suggest
+            raise DataError(f"group column {group!r} is not in the data." +
+                            _suggest(group, data.columns))
+        if data[group].isna().any():
+            rows = list(data.index[data[group].isna()][:5])
+            raise DataError(f"group column {group!r} has missing values (rows {rows}...); "
+                            "drop or recode them first")
+        group_labels = list(pd.unique(data[group]))
+    G = len(group_labels)
+    records, info = partable_records(
+        model, ngroups=G, std_lv=std_lv, fixed_x=fixed_x, meanstructure=True,
+        group_equal=tuple(g for g in group_equal if g != "thresholds"),
+        group_partial=tuple(rest_partial))
     ov = info.ov
-    missing_cols = [v for v in ov if v not in data.columns]
-    if missing_cols:
-        from .estimate import _check_columns
+    if any(v not in data.columns for v in ov):
         _check_columns(data, ov, info.lv)  # raises with suggestions
     sub, dropped = prepare_ordinal_data(data, ov, ordered)
     sub = sub[ov]
-    ws = wls_statistics(sub, ov)
-    records = ordinal_partable(records, info, ws)
+    groups = data.loc[sub.index, group] if group is not None else None
+    wstats = _group_statistics(sub, ov, groups, group_labels, group)
+    records = ordinal_partable(records, info, wstats, equal_thresholds=equal_th,
+                               partial=th_partial, free_means="means" not in group_equal)
     pt = pd.DataFrame(records)
     npar = max((r["pid"] for r in records), default=-1) + 1
-    ndat = len(ws.wls_obs)
+    ndat = sum(len(ws.wls_obs) for ws in wstats)
     if npar > ndat:
         raise IdentificationError(
             f"the model has {npar} free parameters but the data give only {ndat} "
             f"statistics (thresholds and polychoric correlations); df = {ndat - npar}")
-    ram = _ram.RAM([r for r in records if r["op"] != ":="], ov, info.lv, npar)
-    th_pid = [r["pid"] for r in records if r["op"] == "|"]
-    problem = DWLSProblem(ram, ws, th_pid, npar)
-    stats = [SampleStats(ws.nobs, ws.cor.copy(), None, list(ov), sub, dropped)]
+    rams, th_pids, scale_pids = [], [], []
+    for g, ws in enumerate(wstats):
+        rows = [r for r in records if r["group"] == g and r["op"] != ":="]
+        rams.append(_ram.RAM(rows, ov, info.lv, npar))
+        th_pids.append([r["pid"] for r in rows if r["op"] == "|"])
+        scale = {r["lhs"]: r["pid"] for r in rows if r["op"] == "~*~"}
+        scale_pids.append([scale[v] for v in ws.names])
+    problem = DWLSProblem(rams, wstats, th_pids, scale_pids, npar)
+    stats = [SampleStats(ws.nobs, ws.cor.copy(), None, list(ov),
+                         sub if gl is None else sub[groups == gl], dropped if g == 0 else [])
+             for g, (gl, ws) in enumerate(zip(group_labels, wstats))]
     theta0 = _start_values(records, info, stats, std_lv, npar)
-    theta0[problem.th_pid] = ws.th
+    for g in reversed(range(G)):  # shared thresholds start at the first group's values
+        theta0[np.asarray(th_pids[g], dtype=int)] = wstats[g].th
+        sp = np.asarray(scale_pids[g], dtype=int)
+        theta0[sp[sp >= 0]] = 1.0
     if start is not None:
         theta0 = np.asarray(start, float).copy()
     theta, F, grad, info_m, ok, iters = problem.solve(theta0, max_iter=max_iter)
-    # lavaan checks the gradient of fmin = F (N-1) / (2N)
-    g_fmin = grad * 0.5 * (ws.nobs - 1) / ws.nobs
+    g_fmin = grad / 2  # lavaan checks the gradient of fmin = F / 2
     if not ok or np.max(np.abs(g_fmin)) > 1e-3:
         if np.all(np.isfinite(info_m)):
             _check_identification(pt, info_m, npar)
@@ -452,23 +605,34 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
             f"{np.max(np.abs(g_fmin)):.2e}). No estimates are reported. Simplify the model, "
             "merge sparse categories, or give start= values.")
     _check_identification(pt, info_m, npar)
-    # the delta parameterization: item residual variances make diag(Sigma*) = 1
-    theta_res = residual_variances(ram, theta, set(ws.names))
-    for k, r in enumerate(records):
-        if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in theta_res:
-            pt.at[k, "value"] = r["value"] = theta_res[r["lhs"]]
-            i = ov.index(r["lhs"])
-            ram.S0[i, i] = theta_res[r["lhs"]]
-    P = ram.implied(theta)[0]
-    vcov, fm, details = wlsmv_inference(problem, theta, npar, P)
+    # delta parameterization: residual variances make var(y*) = 1/delta^2 (1 when fixed)
+    Ps = []
+    for g, (ram, gr) in enumerate(zip(rams, problem.groups)):
+        Sigma0 = ram.implied(theta)[0]
+        d = gr.delta_scale(theta)
+        for k, r in enumerate(records):
+            if (r["group"] == g and r["op"] == "~~" and r["lhs"] == r["rhs"]
+                    and r["lhs"] in ov):
+                i = ov.index(r["lhs"])
+                val = 1 / d[i] ** 2 - Sigma0[i, i]
+                pt.at[k, "value"] = r["value"] = val
+                ram.S0[i, i] = val
+        Ps.append(ram.implied(theta)[0] * np.outer(d, d))
+    n_th_par = len({p for tp in th_pids for p in tp})
+    n_mean_par = len({r["pid"] for r in records
+                      if r["op"] == "~1" and r["lhs"] in info.lv and r["pid"] >= 0})
+    vcov, fm, details = wlsmv_inference(problem, theta, npar, Ps, n_th_par, n_mean_par)
     result = SEMResult._from_fit(
-        model=model, parsed=parsed, partable=pt, info=info, stats=stats, rams=[ram],
+        model=model, parsed=parsed, partable=pt, info=info, stats=stats, rams=rams,
         problem=problem, theta=theta, F=F, information=info_m, converged=True,
-        iterations=iters, group=None, group_labels=[None], estimator="WLSMV",
+        iterations=iters, group=group, group_labels=group_labels, estimator="WLSMV",
         std_lv=std_lv, fixed_x=fixed_x, meanstructure=True, ndat=ndat, missing="listwise")
     result._robust = {"vcov": vcov, "c": None}
-    result._wlsmv = {"fit_measures": fm, **details, "wls_statistics": ws}
+    result._wlsmv = {"fit_measures": fm, **details, "wls_statistics": wstats}
     result._finalise()
+    # lavaan reports the implied moments of y* with unit variances
+    result._implied = [(P, None) for P in Ps]
+    result.implied_cov = result._group_frame(Ps, "cov")
     heywood = result._heywood_messages()
     if heywood and raise_on_heywood:
         raise IdentificationError("; ".join(heywood))
@@ -476,3 +640,50 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
         result.warnings.append(msg)
         warnings.warn(msg, HeywoodWarning, stacklevel=3)
     return result
+
+
+def scaled_shifted_difference(fit1, fit0):
+    """χ² difference test of two nested WLSMV fits (``fit0`` more restricted), lavaan's
+    ``lavTestLRT`` default for DWLS: Satorra's (2000) test with the scaled-shifted
+    (Asparouhov & Muthén 2010) correction and the "delta" restriction matrix.
+
+    With Δ₁, Δ₀ the models' Jacobians, A spans the orthogonal complement of
+    ``ginv(Δ₁)Δ₀`` (the directions fit0 fixes), P the information of fit1 and
+    ``M = P⁻¹A'(AP⁻¹A')⁻A P⁻¹``::
+
+        tr  = Σ_g f_g tr(W_g Γ_g W_g Δ₁g M Δ₁g'),   tr2 = tr((V Δ₁ M Δ₁' V Γ_f)²)
+        a = √(m / tr2),  b = m − a·tr,  T_d = a (T₀ − T₁) + b,  m = df₀ − df₁.
+
+    Returns a dict ``stat, df, pvalue, a, b``.
+    """
+    fm1, fm0 = fit1.fit_measures, fit0.fit_measures
+    T1, T0 = fm1["chisq"], fm0["chisq"]
+    m = int(round(fm0["df"] - fm1["df"]))
+    if m <= 0:
+        raise ValueError("the second model must be nested in (more restricted than) the first")
+    d1, d0 = fit1._wlsmv, fit0._wlsmv
+    D1, D0 = np.vstack(d1["jacobians"]), np.vstack(d0["jacobians"])
+    H = np.linalg.pinv(D1) @ D0
+    q, r = np.linalg.qr(H, mode="complete")
+    rank = int(np.sum(np.abs(np.diag(r)) > 1e-8 * max(1.0, np.abs(r).max())))
+    A = q[:, rank:].T
+    Pinv = d1["inverted_information"]
+    APA = A @ Pinv @ A.T
+    keep = ~((np.abs(APA.sum(0)) < np.sqrt(np.finfo(float).eps)) &
+             (np.abs(APA.sum(1)) < np.sqrt(np.finfo(float).eps)))
+    A = A[keep]
+    M = Pinv @ A.T @ np.linalg.pinv(A @ Pinv @ A.T) @ A @ Pinv
+    groups = fit1._problem.groups
+    tr = 0.0
+    for gr, D in zip(groups, d1["jacobians"]):
+        WGW = gr.ws.gamma * np.outer(gr.w, gr.w)
+        tr += gr.fg * float(np.trace(WGW @ D @ M @ D.T))
+    V = np.concatenate([gr.w for gr in groups])
+    Gamma_f = _block_diag([gr.fg * gr.ws.gamma for gr in groups])
+    U = (V[:, None] * (D1 @ M @ D1.T)) * V[None, :]
+    UG = U @ Gamma_f
+    tr2 = float(np.trace(UG @ UG))
+    a = np.sqrt(m / tr2)
+    b = m - a * tr
+    stat = (T0 - T1) * a + b
+    return {"stat": stat, "df": m, "pvalue": _pupper(stat, m), "a": a, "b": b}

@@ -175,12 +175,12 @@ def test_partly_ordered_models_are_refused_with_an_alternative(likert):
         ir.fit(model, data=data, ordered=HS_COLS + ["x10"])
 
 
-def test_ordered_with_fiml_group_or_ml_is_refused(likert):
+def test_ordered_with_fiml_ml_or_a_wrong_group_is_refused(likert):
     model, data = likert
     with pytest.raises(ValueError, match="lavaan refuses.*missing='fiml'"):
         ir.fit(model, data=data, ordered=True, missing="fiml")
-    with pytest.raises(ValueError, match="multi-group models with ordered= are not"):
-        ir.fit(model, data=data, ordered=True, group="school")
+    with pytest.raises(ir.DataError, match="group column 'schol' is not in the data"):
+        ir.fit(model, data=data, ordered=True, group="schol")
     with pytest.raises(ValueError, match="estimator='ML' does not handle ordered"):
         ir.fit(model, data=data, ordered=True, estimator="ML")
     with pytest.raises(ValueError, match="WLSMV needs ordered="):

@@ -78,3 +78,24 @@ SKI_VARS <- c(paste0("bk", 1:3), paste0("bc", 1:4), paste0("bb", 1:3))
 wsk <- sem(SKI_MODEL, data = ski, ordered = SKI_VARS)
 write_ref(wlsmv_block(wsk, "sem(SKI_MODEL, data = ski_resort_branding, ordered = items)",
                       SKI_MODEL), "ski_branding_wlsmv")
+
+# 4. Two groups (school) on the 5-category HS items: configural, equal thresholds, equal
+#    thresholds and loadings (the Wu & Estabrook 2016 order), with lavTestLRT's
+#    scaled-shifted (Satorra 2000) difference tests.
+GE <- list(configural = "none", thresholds = "thresholds",
+           metric = c("thresholds", "loadings"))
+mg <- lapply(GE, function(ge) cfa(HS_MODEL, data = hsl, ordered = HS_VARS, group = "school",
+                                  group.equal = ge))
+for (step in names(mg)) {
+  blk <- fit_block(mg[[step]], paste0("cfa(HS_MODEL, data = hs_likert, ordered = x1..x9, ",
+                                      "group = 'school', group.equal = c('",
+                                      paste(GE[[step]], collapse = "', '"), "'))"), HS_MODEL)
+  blk$group_equal <- setdiff(GE[[step]], "none")
+  blk$gamma <- lapply(lavInspect(mg[[step]], "gamma"), unname)
+  blk$test_scaled_shifted <- lavInspect(mg[[step]], "test")$scaled.shifted[
+    c("stat", "df", "scaling.factor", "shift.parameter", "trace.UGamma", "trace.UGamma2")]
+  write_ref(blk, paste0("hs_likert_mg_", step))
+}
+lrt <- lavTestLRT(mg$configural, mg$thresholds, mg$metric)
+write_ref(list(meta = meta_block(), steps = names(mg), lrt = as.data.frame(lrt),
+               attrs = list(method = attr(lrt, "heading"))), "hs_likert_mg_lrt")
