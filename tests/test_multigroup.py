@@ -57,3 +57,16 @@ def test_too_few_cases_in_a_group():
     small = pd.concat([hs[hs["school"] == "Pasteur"], hs[hs["school"] == "Grant-White"].head(5)])
     with pytest.raises(ir.DataError, match="group 'Grant-White' has only 5 complete cases"):
         ir.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", data=small, group="school")
+
+
+def test_modification_indices_match_lavaan(case):
+    # with equal loadings lavaan also scores the fixed marker loadings of each group
+    _, ref, res = case
+    want = pd.DataFrame(ref["modindices"])
+    want["group"] = [res.group_labels[g - 1] for g in want["group"]]
+    m = res.modindices(sort=False).merge(want, on=["lhs", "op", "rhs", "group"],
+                                         suffixes=("", "_lavaan"), how="outer",
+                                         indicator=True)
+    assert (m["_merge"] == "both").all(), m.loc[m["_merge"] != "both",
+                                                ["lhs", "op", "rhs", "group", "_merge"]]
+    assert np.max(np.abs(m["mi"] - m["mi_lavaan"]) / np.maximum(m["mi_lavaan"], 1)) < 2e-3
