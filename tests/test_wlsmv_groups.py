@@ -136,3 +136,12 @@ def test_group_input_errors(likert):
                  group_equal=("thresholds",))
     with pytest.raises(ValueError, match="score tests for WLSMV"):
         ir.release_candidates(res)
+
+
+def test_rsquare_per_group_matches_lavaan(step):
+    # R² of y*: 1 - theta * delta^2 once the scale factors are free
+    _, ref, res = step
+    want = pd.Series(ref["rsquare"])
+    got = pd.Series({f"{g}.{v}": res.rsquare.loc[v, g] for g in res.group_labels
+                     for v in res.rsquare.index})
+    assert np.max(np.abs(got[want.index] - want)) < 5e-5
