@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import _ram
-from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
-                     IdentificationError)
+from .errors import (ConvergenceError, DataError, DataWarning, IdentificationError)
 from .partable import partable_records
 from .syntax import parse
 
@@ -92,6 +91,20 @@ def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
         if col.notna().sum() == 0:
             raise DataError(f"column {v!r} has no observed values (all missing); remove it "
                             "from the model or fix the import")
+
+
+def _group_labels(data, group):
+    """Group labels in order of first appearance (lavaan), ``[None]`` without groups."""
+    if group is None:
+        return [None]
+    if group not in data.columns:
+        raise DataError(f"group column {group!r} is not in the data." +
+                        _suggest(group, data.columns))
+    if data[group].isna().any():
+        rows = list(data.index[data[group].isna()][:5])
+        raise DataError(f"group column {group!r} has missing values (rows {rows}...); "
+                        "drop or recode them first")
+    return list(pd.unique(data[group]))
 
 
 def _sample_stats_from_data(data, ov, missing, meanstructure, group_label=None):
@@ -621,18 +634,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
 
     parsed = parse(model) if isinstance(model, str) else model
     # group structure
-    group_labels = [None]
-    if group is not None:
-        if data is None:
-            raise DataError("group= needs raw data (data=) with a group column")
-        if group not in data.columns:
-            raise DataError(f"group column {group!r} is not in the data." +
-                            _suggest(group, data.columns))
-        if data[group].isna().any():
-            rows = list(data.index[data[group].isna()][:5])
-            raise DataError(f"group column {group!r} has missing values (rows {rows}...); "
-                            "drop or recode them first")
-        group_labels = list(pd.unique(data[group]))
+    if group is not None and data is None:
+        raise DataError("group= needs raw data (data=) with a group column")
+    group_labels = _group_labels(data, group)
     ngroups = len(group_labels)
     if ngroups > 1 or missing == "fiml":
         meanstructure = True
@@ -739,10 +743,5 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         vcov, c, *_ = robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, ms)
         result._robust = {"vcov": vcov, "c": c}
     result._finalise()
-    heywood = result._heywood_messages()
-    if heywood and raise_on_heywood:
-        raise IdentificationError("; ".join(heywood))
-    for msg in heywood:
-        result.warnings.append(msg)
-        warnings.warn(msg, HeywoodWarning, stacklevel=2)
+    result._flag_heywood(raise_on_heywood, stacklevel=2)
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -270,6 +271,18 @@ class SEMResult:
             extra = scaled_measures(fm, robust["c"], c_b, self.ngroups,
                                     robust=robust.get("robust"))
             self.fit_measures = pd.concat([fm, pd.Series(extra, dtype=float)])
+
+    def _flag_heywood(self, raise_on_heywood, stacklevel):
+        """Warn about (or raise on) negative variances; ``stacklevel`` counts from the
+        caller of this method."""
+        from .errors import HeywoodWarning, IdentificationError
+
+        heywood = self._heywood_messages()
+        if heywood and raise_on_heywood:
+            raise IdentificationError("; ".join(heywood))
+        for msg in heywood:
+            self.warnings.append(msg)
+            warnings.warn(msg, HeywoodWarning, stacklevel=stacklevel + 1)
 
     def _heywood_messages(self):
         out = []

@@ -530,8 +530,9 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
               raise_on_heywood, group=None, group_equal=(), group_partial=()):
     """Fit ``model`` by WLSMV; called by :func:`im_research.fit` (see there)."""
     from . import _ram
-    from .errors import HeywoodWarning, IdentificationError
-    from .estimate import SampleStats, _check_columns, _check_identification, _start_values
+    from .errors import IdentificationError
+    from .estimate import (SampleStats, _check_columns, _check_identification, _group_labels,
+                           _start_values)
     from .partable import partable_records
     from .result import SEMResult
 
@@ -545,17 +546,7 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
                                         "are not parameters") + ")")
     equal_th = "thresholds" in group_equal
     th_partial, rest_partial = _split_threshold_partial(group_partial)
-    group_labels = [None]
-    if group is not None:
-        if group not in data.columns:
-            from .estimate import _suggest
-            raise DataError(f"group column {group!r} is not in the data." +
-                            _suggest(group, data.columns))
-        if data[group].isna().any():
-            rows = list(data.index[data[group].isna()][:5])
-            raise DataError(f"group column {group!r} has missing values (rows {rows}...); "
-                            "drop or recode them first")
-        group_labels = list(pd.unique(data[group]))
+    group_labels = _group_labels(data, group)
     G = len(group_labels)
     records, info = partable_records(
         model, ngroups=G, std_lv=std_lv, fixed_x=fixed_x, meanstructure=True,
@@ -633,12 +624,7 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     # lavaan reports the implied moments of y* with unit variances
     result._implied = [(P, None) for P in Ps]
     result.implied_cov = result._group_frame(Ps, "cov")
-    heywood = result._heywood_messages()
-    if heywood and raise_on_heywood:
-        raise IdentificationError("; ".join(heywood))
-    for msg in heywood:
-        result.warnings.append(msg)
-        warnings.warn(msg, HeywoodWarning, stacklevel=3)
+    result._flag_heywood(raise_on_heywood, stacklevel=3)
     return result
 
 
