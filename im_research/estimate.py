@@ -560,8 +560,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         Treat the items as ordered categories (lavaan ``ordered =``): thresholds and
         polychoric correlations, DWLS estimation with the delta parameterization, robust
         SEs and the scaled-shifted test (WLSMV; see :mod:`im_research.wlsmv`). ``True``
-        means every observed variable of the model; a list must name all of them
-        (mixing with continuous variables is not available yet). Thresholds appear in
+        means every observed variable of the model; with a list the other variables are
+        continuous (polyserial correlations, as lavaan). Works with ``group=`` and
+        ``group_equal=("thresholds", "loadings", ...)``. Thresholds appear in
         ``params`` with ``op == "|"``. Complete rows only (listwise, reported).
     start : array-like, optional
         Starting values for the free parameters (in ``vcov`` order).

@@ -159,18 +159,24 @@ class WLSStatistics:
     Attributes
     ----------
     names : list of str
-        The ordered variables.
+        The variables, in model order.
     th : ndarray
-        Thresholds, variable by variable (``x1|t1, x1|t2, ..., x2|t1, ...``).
+        Thresholds of the ordered variables and minus the means of the continuous ones,
+        variable by variable (lavaan's ``x1|t1, x1|t2, ..., x7~1``).
     th_var : ndarray of int
-        Index (into ``names``) of the variable each threshold belongs to.
+        Index (into ``names``) of the variable of each entry of ``th``.
     th_names : list of str
-        ``"x1|t1"``, ...
+        ``"x1|t1"``, ..., ``"x7~1"``.
     cor : ndarray
-        Polychoric correlation matrix.
+        Correlation matrix: polychoric (ordered pairs), polyserial (mixed pairs),
+        Pearson (continuous pairs).
     gamma : ndarray
         N times the asymptotic covariance of ``wls_obs`` (lavaan's ``NACOV``).
     nobs : int
+    numeric : ndarray of bool
+        Which variables are continuous.
+    var : ndarray
+        Variances (divisor N) of the continuous variables.
     """
 
     names: list
@@ -180,6 +186,14 @@ class WLSStatistics:
     cor: np.ndarray
     gamma: np.ndarray
     nobs: int
+    numeric: np.ndarray = None
+    var: np.ndarray = None
+
+    def __post_init__(self):
+        if self.numeric is None:
+            self.numeric = np.zeros(len(self.names), dtype=bool)
+        if self.var is None:
+            self.var = np.zeros(0)
 
     @property
     def pairs(self):
@@ -190,10 +204,23 @@ class WLSStatistics:
         return ii, jj
 
     @property
+    def cov(self):
+        """``cor`` rescaled by the standard deviations of the continuous variables."""
+        sd = np.ones(len(self.names))
+        sd[self.numeric] = np.sqrt(self.var)
+        return self.cor * np.outer(sd, sd)
+
+    @property
+    def n_fixed_block(self):
+        """Number of leading ``wls_obs`` entries that are thresholds, means or variances."""
+        return len(self.th) + len(self.var)
+
+    @property
     def wls_obs(self):
-        """Thresholds followed by the correlations (lavaan's ``wls.obs``)."""
+        """Thresholds (and −means), variances of the continuous variables, then the
+        off-diagonal covariances (lavaan's ``wls.obs``)."""
         ii, jj = self.pairs
-        return np.concatenate([self.th, self.cor[ii, jj]])
+        return np.concatenate([self.th, self.var, self.cov[ii, jj]])
 
 
 def _bv_cell_terms(t1, t2, rho):
@@ -239,19 +266,75 @@ def _threshold_scores(codes, K, lik, upper, lower):
     return sc
 
 
-def wls_statistics(data: pd.DataFrame, columns) -> WLSStatistics:
+def _polyserial(z, codes, tau):
+    """Two-step polyserial correlation of a standardized continuous ``z`` with an ordered
+    variable (thresholds fixed), lavaan's ``lav_bvmix_cor_twostep_fit``."""
+    hi = np.concatenate([tau, [np.inf]])[codes]
+    lo = np.concatenate([[-np.inf], tau])[codes]
+
+    def negll(rho):
+        R = np.sqrt(1 - rho * rho)
+        P = special.ndtr((hi - rho * z) / R) - special.ndtr((lo - rho * z) / R)
+        return -np.sum(np.log(np.maximum(P, np.finfo(float).eps)))
+
+    res = optimize.minimize_scalar(negll, bounds=(-0.995, 0.995), method="bounded",
+                                   options={"xatol": 1e-10})
+    return float(res.x)
+
+
+def _bvmix_scores(z, sd, codes, tau, rho):
+    """Casewise scores of a continuous y1 (standardized ``z``, SD ``sd``) and an ordered
+    y2 at ``rho`` (lavaan ``lav_bvmix_cor_scores``): d/d rho, d/d mean1, d/d var1 and
+    d/d thresholds of y2."""
+    R = np.sqrt(1 - rho * rho)
+    hi = np.concatenate([tau, [np.inf]])[codes]
+    lo = np.concatenate([[-np.inf], tau])[codes]
+    a_hi, a_lo = (hi - rho * z) / R, (lo - rho * z) / R
+    f_hi = np.where(np.isfinite(a_hi), np.exp(-np.where(np.isfinite(a_hi), a_hi, 0) ** 2 / 2)
+                    / np.sqrt(2 * np.pi), 0.0)
+    f_lo = np.where(np.isfinite(a_lo), np.exp(-np.where(np.isfinite(a_lo), a_lo, 0) ** 2 / 2)
+                    / np.sqrt(2 * np.pi), 0.0)
+    P = np.maximum(special.ndtr(a_hi) - special.ndtr(a_lo), np.finfo(float).eps)
+    diff = f_hi - f_lo
+    d_mu = (z + rho / R * diff / P) / sd
+    d_var = ((z * z - 1) + rho * z / R * diff / P) / (2 * sd * sd)
+    t_hi = np.where(np.isfinite(hi), hi, 0.0)
+    t_lo = np.where(np.isfinite(lo), lo, 0.0)
+    d_rho = (f_hi * (t_hi * rho - z) - f_lo * (t_lo * rho - z)) / (R ** 3 * P)
+    d_th = _threshold_scores(codes, len(tau) + 1, P * R, f_hi, f_lo)
+    return d_rho, d_mu, d_var, d_th
+
+
+def _bvreg_scores(z1, z2, sd1, sd2, rho):
+    """Casewise scores of two continuous variables at correlation ``rho`` (lavaan
+    ``lav_bvreg_cor_scores``): d/d rho, d/d means, d/d variances."""
+    R = 1 - rho * rho
+    q = z1 * z1 - 2 * rho * z1 * z2 + z2 * z2
+    d_rho = rho / R + z1 * z2 / R - q * rho / R ** 2
+    d_mu1 = (z1 - rho * z2) / (R * sd1)
+    d_mu2 = (z2 - rho * z1) / (R * sd2)
+    d_var1 = -(0.5 - (z1 * z1 - rho * z1 * z2) / (2 * R)) / sd1 ** 2
+    d_var2 = -(0.5 - (z2 * z2 - rho * z1 * z2) / (2 * R)) / sd2 ** 2
+    return d_rho, d_mu1, d_mu2, d_var1, d_var2
+
+
+def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
     """Thresholds, polychoric correlations and their asymptotic covariance Γ.
 
     The statistics and Γ equal lavaan's ``lavInspect(fit, "sampstat")`` and
-    ``lavInspect(fit, "gamma")`` for a model with ``ordered = columns`` (complete rows,
-    no covariates).
+    ``lavInspect(fit, "gamma")`` for a model with ``ordered = ordered`` (complete rows,
+    no covariates). Continuous variables (those not in ``ordered``) contribute their
+    means and variances, polyserial correlations with the ordered ones and Pearson
+    correlations among themselves, as in lavaan's ``muthen1984``.
 
     Parameters
     ----------
     data : DataFrame
         Complete rows (drop or impute missing values first).
     columns : list of str
-        The ordered items.
+        The variables.
+    ordered : list of str, optional
+        The ordered ones (default: all of ``columns``).
 
     Examples
     --------
@@ -264,14 +347,28 @@ def wls_statistics(data: pd.DataFrame, columns) -> WLSStatistics:
     ((5,), (5, 5))
     """
     columns = list(columns)
+    ordered = set(columns if ordered is None else ordered)
     sub = data[columns]
     if sub.isna().any().any():
         bad = sub.columns[sub.isna().any()].tolist()
         raise DataError(f"wls_statistics needs complete rows; {bad} have missing values "
                         "(drop incomplete rows first, as fit(..., ordered=) does)")
     n, p = sub.shape
-    codes, taus, th_var, th_names, sc_th = [], [], [], [], []
+    numeric = np.array([v not in ordered for v in columns])
+    codes, taus, th_var, th_names, th, sc_th = {}, {}, [], [], [], []
+    z, sd, var, sc_var = {}, {}, [], []
     for j, v in enumerate(columns):
+        if numeric[j]:
+            y = sub[v].to_numpy(float)
+            m, s2 = y.mean(), y.var()
+            z[j], sd[j] = (y - m) / np.sqrt(s2), np.sqrt(s2)
+            th.append(np.array([-m]))
+            th_var.append(j)
+            th_names.append(f"{v}~1")
+            sc_th.append(((y - m) / s2)[:, None])
+            var.append(s2)
+            sc_var.append((-0.5 / s2 + (y - m) ** 2 / (2 * s2 * s2))[:, None])
+            continue
         cats, c, _ = _categories(sub[v], v)
         K = len(cats)
         counts = np.bincount(c, minlength=K)
@@ -279,50 +376,89 @@ def wls_statistics(data: pd.DataFrame, columns) -> WLSStatistics:
         prob = counts / n
         ext = np.concatenate([[-np.inf], tau, [np.inf]])
         dens = np.exp(-ext ** 2 / 2) / np.sqrt(2 * np.pi)  # 0 at +-inf
-        codes.append(c)
-        taus.append(tau)
+        codes[j], taus[j] = c, tau
+        th.append(tau)
         th_var += [j] * (K - 1)
         th_names += [f"{v}|t{k + 1}" for k in range(K - 1)]
         sc_th.append(_threshold_scores(c, K, prob[c], dens[c + 1], dens[c]))
-    th = np.concatenate(taus)
+    th = np.concatenate(th)
     th_var = np.array(th_var, dtype=int)
-    start = np.concatenate([[0], np.cumsum([len(t) for t in taus])])
+    sizes = [blk.shape[1] for blk in sc_th]
+    start = np.concatenate([[0], np.cumsum(sizes)])
     nth = len(th)
+    num_idx = np.flatnonzero(numeric)
+    var_col = {j: nth + k for k, j in enumerate(num_idx)}  # column of var_j in SC
+    n11 = nth + len(num_idx)
     cor = np.eye(p)
     jj, ii = np.triu_indices(p, 1)
     npair = len(ii)
     sc_cor = np.zeros((n, npair))
-    A21 = np.zeros((npair, nth))
+    A21 = np.zeros((npair, n11))
+    H21 = np.zeros((npair, n11))
+    h22 = np.ones(npair)
+
+    def th_cols(j):
+        return slice(start[j], start[j + 1])
+
     for k, (i, j) in enumerate(zip(ii, jj)):
-        table = np.zeros((len(taus[i]) + 1, len(taus[j]) + 1))
-        np.add.at(table, (codes[i], codes[j]), 1)
-        rho = _pair_rho(table, taus[i], taus[j])
+        if numeric[i] and numeric[j]:
+            rho = float(np.mean(z[i] * z[j]))  # ML two-step = Pearson
+            d_rho, d_mu1, d_mu2, d_var1, d_var2 = _bvreg_scores(z[i], z[j], sd[i], sd[j], rho)
+            A21[k, th_cols(i)] = d_rho @ d_mu1
+            A21[k, th_cols(j)] = d_rho @ d_mu2
+            A21[k, var_col[i]] = d_rho @ d_var1
+            A21[k, var_col[j]] = d_rho @ d_var2
+            H21[k, var_col[i]] = sd[j] * rho / (2 * sd[i])
+            H21[k, var_col[j]] = sd[i] * rho / (2 * sd[j])
+            h22[k] = sd[i] * sd[j]
+        elif numeric[i] or numeric[j]:
+            c_, o_ = (i, j) if numeric[i] else (j, i)  # continuous, ordered
+            rho = _polyserial(z[c_], codes[o_], taus[o_])
+            d_rho, d_mu, d_var, d_th = _bvmix_scores(z[c_], sd[c_], codes[o_], taus[o_], rho)
+            A21[k, th_cols(c_)] = d_rho @ d_mu
+            A21[k, th_cols(o_)] = d_rho @ d_th
+            A21[k, var_col[c_]] = d_rho @ d_var
+            H21[k, var_col[c_]] = rho / (2 * sd[c_])
+            h22[k] = sd[c_]
+        else:
+            table = np.zeros((len(taus[i]) + 1, len(taus[j]) + 1))
+            np.add.at(table, (codes[i], codes[j]), 1)
+            rho = _pair_rho(table, taus[i], taus[j])
+            P, dP, up1, lo1, up2, lo2 = _bv_cell_terms(taus[i], taus[j], rho)
+            ci, cj = codes[i], codes[j]
+            lik = P[ci, cj]
+            d_rho = dP[ci, cj] / lik
+            d1 = _threshold_scores(ci, len(taus[i]) + 1, lik, up1[ci, cj], lo1[ci, cj])
+            d2 = _threshold_scores(cj, len(taus[j]) + 1, lik, up2[ci, cj], lo2[ci, cj])
+            A21[k, th_cols(i)] = d_rho @ d1
+            A21[k, th_cols(j)] = d_rho @ d2
         cor[i, j] = cor[j, i] = rho
-        P, dP, up1, lo1, up2, lo2 = _bv_cell_terms(taus[i], taus[j], rho)
-        ci, cj = codes[i], codes[j]
-        lik = P[ci, cj]
-        s_rho = dP[ci, cj] / lik
-        sc_cor[:, k] = s_rho
-        d1 = _threshold_scores(ci, len(taus[i]) + 1, lik, up1[ci, cj], lo1[ci, cj])
-        d2 = _threshold_scores(cj, len(taus[j]) + 1, lik, up2[ci, cj], lo2[ci, cj])
-        A21[k, start[i]:start[i + 1]] = s_rho @ d1
-        A21[k, start[j]:start[j + 1]] = s_rho @ d2
-    SC = np.hstack(sc_th + [sc_cor])
+        sc_cor[:, k] = d_rho
+    SC = np.hstack(sc_th + sc_var + [sc_cor])
     inner = SC.T @ SC
-    A11 = np.zeros((nth, nth))
+    A11 = np.zeros((n11, n11))
     for j in range(p):
-        blk = slice(start[j], start[j + 1])
-        A11[blk, blk] = inner[blk, blk]
+        idx = list(range(start[j], start[j + 1])) + ([var_col[j]] if numeric[j] else [])
+        A11[np.ix_(idx, idx)] = inner[np.ix_(idx, idx)]
     A11_inv = np.linalg.inv(A11)
     a22 = np.sum(sc_cor ** 2, axis=0)
     if np.any(a22 == 0):
         bad = [f"{columns[i]}-{columns[j]}" for i, j, a in zip(ii, jj, a22) if a == 0]
         raise DataError(f"the weight matrix cannot be built: no information on the "
-                        f"polychoric correlation(s) {bad}; check these items for "
-                        "(near-)empty categories")
-    Binv = np.zeros((nth + npair, nth + npair))
-    Binv[:nth, :nth] = A11_inv
-    Binv[nth:, nth:] = np.diag(1 / a22)
-    Binv[nth:, :nth] = -(A21 / a22[:, None]) @ A11_inv
-    gamma = n * (Binv @ inner @ Binv.T)
-    return WLSStatistics(columns, th, th_var, th_names, cor, gamma, n)
+                        f"correlation(s) {bad}; check these items for (near-)empty "
+                        "categories")
+    Binv = np.zeros((n11 + npair, n11 + npair))
+    Binv[:n11, :n11] = A11_inv
+    Binv[n11:, n11:] = np.diag(1 / a22)
+    Binv[n11:, :n11] = -(A21 / a22[:, None]) @ A11_inv
+    W = Binv @ inner @ Binv.T
+    if numeric.any():  # from correlations to covariances, and -mean for the means
+        H = np.eye(n11 + npair)
+        H[n11:, :n11] = H21
+        H[n11:, n11:] = np.diag(h22)
+        W = H @ W @ H.T
+        flip = np.ones(n11 + npair)
+        flip[[start[j] for j in num_idx]] = -1
+        W = W * np.outer(flip, flip)
+    return WLSStatistics(columns, th, th_var, th_names, cor, n * W, n, numeric,
+                         np.array(var, dtype=float))

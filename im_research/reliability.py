@@ -17,7 +17,9 @@ indicators: ``omega`` is Green & Yang's (2009) categorical omega (``compRelSEM()
 default, the reliability of the sum of the item *codes*), ``omega_ystar`` the omega of
 the latent responses y* (``ord.scale = FALSE``), ``alpha`` is computed on the codes and
 ``alpha_ord`` (Zumbo et al.'s 2007 "ordinal alpha") on the polychoric correlations;
-``ave`` uses the polychoric correlations.
+``ave`` uses the polychoric correlations. A factor of continuous items keeps the usual
+omega; a factor mixing ordered and continuous items has no categorical omega (NaN, as
+semTools).
 
 Thresholds (Hair et al.; Fornell & Larcker 1981), overridable: CR ≥ .70, AVE ≥ .50,
 standardized loadings ≥ .708, alpha ≥ .70.
@@ -142,9 +144,12 @@ def reliability(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
         extra = {}
         if res.estimator == "WLSMV":  # ordered items: semTools' categorical versions
             tau = [p.loc[(p["op"] == "|") & (p["lhs"] == v), "est"].to_numpy() for v in items]
-            common = np.outer(l_raw, l_raw) * phi
+            n_ordered = sum(len(t) > 0 for t in tau)
             extra = {"omega_ystar": omega, "alpha_ord": cronbach_alpha(s_f)}
-            omega = omega_categorical(common, tau, s_f)
+            if n_ordered == len(items):
+                omega = omega_categorical(np.outer(l_raw, l_raw) * phi, tau, s_f)
+            elif n_ordered:  # ordered and continuous items: undefined (semTools: NA)
+                omega = np.nan
         rows.append(dict(factor=f, n_items=len(items), alpha=alpha, **extra, omega=omega,
                          omega_implied=omega_implied, cr=cr, ave=ave,
                          ave_fl=float(np.mean(l_std ** 2)), sqrt_ave=float(np.sqrt(ave)),

@@ -27,8 +27,12 @@ lavaan conventions followed (they differ from some texts):
   without thresholds; ``srmr_mplus`` is not defined (NaN);
 - ``wrmr = √(T / number of statistics)``; GFI uses the DWLS weights.
 
-Only models whose observed variables are all ordered and whose items have no outgoing
-paths (items are indicators or outcomes) are supported; complete rows.
+Ordered items must have no outgoing paths (they are indicators or outcomes); observed
+covariates predicting other variables (lavaan's conditional.x) are not supported; rows
+must be complete (incomplete ones are dropped and reported). Continuous variables can be
+mixed in (``ordered=[...]`` naming only the ordinal ones): they contribute means,
+variances, polyserial and Pearson correlations to the statistics, keep free intercepts
+and residual variances, and lavaan's robust (catML) CFI/TLI/RMSEA are then NaN.
 
 Groups (``group=``) follow lavaan: every group has its own thresholds, scale factors
 ``~*~`` fixed at 1 and latent means at 0 (configural); with
@@ -65,6 +69,7 @@ _MANY_CATEGORIES = 10
 # data and parameter table
 # ---------------------------------------------------------------------------------------
 def _resolve_ordered(ordered, ov):
+    """The ordered variables among the model's observed ones (the rest are continuous)."""
     if ordered is True:
         return list(ov)
     if isinstance(ordered, str):
@@ -74,26 +79,32 @@ def _resolve_ordered(ordered, ov):
     if unknown:
         raise DataError(f"ordered= names {unknown} that are not observed variables of the "
                         f"model ({ov})")
-    continuous = [v for v in ov if v not in ordered]
-    if continuous:
-        raise DataError(
-            f"ordered= covers only some of the model's observed variables; {continuous} "
-            "would be continuous. Mixing ordered and continuous variables is not available "
-            "yet: declare all of them ordered (ordered=True), or fit the Likert codes as "
-            "continuous with estimator='MLR'")
-    return ordered
+    if not ordered:
+        raise DataError("ordered= is empty; leave it out to treat every variable as "
+                        "continuous (estimator='ML' or 'MLR')")
+    return [v for v in ov if v in ordered]
 
 
 def prepare_ordinal_data(data: pd.DataFrame, ov, ordered):
-    """Complete rows of the ordered variables as numeric codes, plus the dropped labels.
+    """Complete rows of the model's variables (ordered ones as numeric codes), the
+    dropped row labels and the ordered names.
 
     Ordered pandas Categoricals become their category codes; other columns must be
     numeric. Incomplete rows are dropped (listwise, reported with a ``DataWarning``).
     """
     names = _resolve_ordered(ordered, ov)
     sub = pd.DataFrame(index=data.index)
-    for v in names:
+    for v in ov:
         col = data[v]
+        if v not in names:  # continuous
+            if not pd.api.types.is_numeric_dtype(col):
+                bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
+                example = (f" (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})"
+                           if len(bad) else "")
+                raise DataError(f"column {v!r} is not numeric{example}; recode it, or "
+                                "declare it ordered")
+            sub[v] = col.astype(float)
+            continue
         if isinstance(col.dtype, pd.CategoricalDtype):
             if not col.cat.ordered:
                 raise DataError(f"column {v!r} is an unordered categorical; make it ordered "
@@ -107,7 +118,7 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered):
                 "ordered codes first (im_research.io.read_survey maps Likert labels), or "
                 "pass an ordered pandas Categorical")
         sub[v] = col.astype(float)
-    empty = [v for v in names if sub[v].isna().all()]
+    empty = [v for v in ov if sub[v].isna().all()]
     if empty:
         raise DataError(f"column(s) {empty} have no observed values (all missing); remove "
                         "them from the model or fix the import")
@@ -120,23 +131,29 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered):
             f"values (missing per column: {per_col}); WLSMV uses complete rows (lavaan "
             "default); impute first to keep them", DataWarning, stacklevel=4)
     sub = sub[complete]
+    const = [v for v in ov if v not in names and sub[v].nunique() < 2]
+    if const:
+        raise DataError(f"continuous column(s) {const} are constant; remove them")
     for v in names:
         k = sub[v].nunique()
         if k > _MANY_CATEGORIES:
             warnings.warn(f"ordered column {v!r} has {k} categories; with this many the "
                           "item is usually better treated as continuous", DataWarning,
                           stacklevel=4)
-    return sub, dropped
+    return sub, dropped, names
 
 
 def _split_threshold_partial(group_partial):
-    """``"x1|t1"`` entries of group_partial (thresholds) and the rest."""
+    """``"x1|t1"`` and ``"x7 ~1"`` entries of group_partial (thresholds, and the means of
+    continuous variables, which lavaan equates with the thresholds) and the rest."""
     th, rest = set(), []
     for entry in group_partial:
         if "|" in entry:
             lhs, rhs = (t.strip() for t in entry.split("|", 1))
             th.add((lhs, rhs))
         else:
+            if entry.replace(" ", "").endswith("~1"):
+                th.add((entry.replace(" ", "")[:-2], "~1"))
             rest.append(entry)
     return th, rest
 
@@ -148,12 +165,14 @@ def ordinal_partable(records, info, wstats_list, equal_thresholds=False, partial
     Item residual variances become fixed (computed after estimation), item intercepts
     fixed at 0; threshold rows (``x|t1``...) are added after the regressions and scale
     factors (``x ~*~ x``) before the intercepts, group by group. With
-    ``equal_thresholds`` (lavaan ``group.equal = "thresholds"``) the thresholds are shared
-    across groups (except ``partial`` ones) and, as in lavaan, the scale factors and the
-    latent means of the second and later groups become free. Free parameters are
-    renumbered.
+    ``equal_thresholds`` (lavaan ``group.equal = "thresholds"``) the thresholds and the
+    means of continuous variables are shared across groups (except ``partial`` ones)
+    and, as in lavaan, the scale factors and the latent means of the second and later
+    groups become free. Free parameters are renumbered.
     """
-    ordered = set(wstats_list[0].names)
+    ws0 = wstats_list[0]
+    ordered = {v for v, num in zip(ws0.names, ws0.numeric) if not num}
+    continuous = set(ws0.names) - ordered
     lv = set(info.lv)
     for r in records:
         op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
@@ -178,11 +197,12 @@ def ordinal_partable(records, info, wstats_list, equal_thresholds=False, partial
         rows = [r for r in records if r["group"] == g and r["op"] != ":="]
         th_rows = [dict(lhs=ws.names[j], op="|", rhs=name.split("|")[1], group=g, label="",
                         free=True, value=np.nan, start=np.nan, user=False, exo=False, pid=-2)
-                   for j, name in zip(ws.th_var, ws.th_names)]
+                   for j, name in zip(ws.th_var, ws.th_names) if "|" in name]
         free_scale = equal_thresholds and g > 0
         scale_rows = [dict(lhs=v, op="~*~", rhs=v, group=g, label="", free=free_scale,
                            value=np.nan if free_scale else 1.0, start=np.nan, user=False,
-                           exo=False, pid=-2 if free_scale else -1) for v in ws.names]
+                           exo=False, pid=-2 if free_scale else -1)
+                      for v in ws.names if v in ordered]
         first_cov = next((k for k, r in enumerate(rows) if r["op"] not in ("=~", "~")),
                          len(rows))
         rows = rows[:first_cov] + th_rows + rows[first_cov:]
@@ -194,10 +214,15 @@ def ordinal_partable(records, info, wstats_list, equal_thresholds=False, partial
     for r in out:
         if r["op"] == ":=" or not r["free"]:
             continue
+        shared = False
         if r["op"] == "|":
             shared = equal_thresholds and (r["lhs"], r["rhs"]) not in partial
             key = ("|", r["lhs"], r["rhs"]) if shared else ("|", r["group"], r["lhs"],
                                                             r["rhs"])
+        elif (r["op"] == "~1" and r["lhs"] in continuous and equal_thresholds
+              and (r["lhs"], "~1") not in partial and not r["label"]):
+            shared = True  # lavaan equates the means of continuous variables too
+            key = ("~1", r["lhs"])
         elif r["pid"] == -2:
             key = ("new", id(r))
         else:
@@ -206,8 +231,8 @@ def ordinal_partable(records, info, wstats_list, equal_thresholds=False, partial
             new_pid[key] = nxt
             nxt += 1
         r["pid"] = new_pid[key]
-        if r["op"] == "|" and shared and r["group"] > 0:
-            r["label"] = f".{r['lhs']}|{r['rhs']}"
+        if shared and r["group"] > 0:
+            r["label"] = f".{r['lhs']}{r['op']}{r['rhs']}"
     return out
 
 
@@ -215,7 +240,10 @@ def ordinal_partable(records, info, wstats_list, equal_thresholds=False, partial
 # estimation
 # ---------------------------------------------------------------------------------------
 class _Group:
-    """One group's statistics, weights and parameter positions."""
+    """One group's statistics, weights and parameter positions.
+
+    ``th_pid`` has one entry per threshold-block statistic (−1 for the means of
+    continuous variables), ``scale_pid`` one per variable (−1: δ fixed at 1)."""
 
     def __init__(self, ram, ws: WLSStatistics, th_pid, scale_pid, fg, cg):
         self.ram, self.ws = ram, ws
@@ -223,9 +251,12 @@ class _Group:
         self.w = 1.0 / np.diag(ws.gamma)
         self.ii, self.jj = ws.pairs
         self.th_pid = np.asarray(th_pid, dtype=int)
+        self.th_free = self.th_pid >= 0
         self.th_var = ws.th_var
-        self.scale_pid = np.asarray(scale_pid, dtype=int)  # -1: fixed at 1
+        self.num = np.flatnonzero(ws.numeric)
+        self.scale_pid = np.asarray(scale_pid, dtype=int)
         self.nth = len(self.th_pid)
+        self.nfix = ws.n_fixed_block  # thresholds, means and variances come first
         self.fg = fg  # N_g / N (information, Gamma weights)
         self.cg = cg  # (N_g - 1) / N (lavaan's objective)
 
@@ -239,29 +270,33 @@ class _Group:
         Sigma0, mu0 = self.ram.implied(theta)[:2]
         d = self.delta_scale(theta)
         tv = self.th_var
-        th = d[tv] * (theta[self.th_pid] - mu0[tv])
-        return np.concatenate([th, d[self.ii] * d[self.jj] * Sigma0[self.ii, self.jj]])
+        tau = np.where(self.th_free, theta[np.maximum(self.th_pid, 0)], 0.0)
+        th = d[tv] * (tau - mu0[tv])  # -mean for continuous variables
+        return np.concatenate([th, Sigma0[self.num, self.num],
+                               d[self.ii] * d[self.jj] * Sigma0[self.ii, self.jj]])
 
     def jacobian(self, theta, npar):
         Sigma0, mu0, dS, dm, _ = self.ram.delta(theta)
         d = self.delta_scale(theta)
-        tv, ii, jj = self.th_var, self.ii, self.jj
+        tv, ii, jj, nf = self.th_var, self.ii, self.jj, self.nfix
         D = np.zeros((len(self.s), npar))
-        rows = np.arange(self.nth)
-        np.add.at(D, (rows, self.th_pid), d[tv])
+        rows = np.flatnonzero(self.th_free)
+        np.add.at(D, (rows, self.th_pid[rows]), d[tv][rows])
         D[:self.nth] -= (dm[:, tv] * d[tv]).T
-        D[self.nth:] = (dS[:, ii, jj] * (d[ii] * d[jj])).T
+        D[self.nth:nf] = dS[:, self.num, self.num].T
+        D[nf:] = (dS[:, ii, jj] * (d[ii] * d[jj])).T
         free = self.scale_pid >= 0
         if free.any():
-            tau_minus_mu = theta[self.th_pid] - mu0[tv]
+            tau = np.where(self.th_free, theta[np.maximum(self.th_pid, 0)], 0.0)
+            tau_minus_mu = tau - mu0[tv]
             sp = self.scale_pid
             for k in np.flatnonzero(free[tv]):
                 D[k, sp[tv[k]]] += tau_minus_mu[k]
             for k, (i, j) in enumerate(zip(ii, jj)):
                 if free[i]:
-                    D[self.nth + k, sp[i]] += d[j] * Sigma0[i, j]
+                    D[nf + k, sp[i]] += d[j] * Sigma0[i, j]
                 if free[j]:
-                    D[self.nth + k, sp[j]] += d[i] * Sigma0[i, j]
+                    D[nf + k, sp[j]] += d[i] * Sigma0[i, j]
         return D
 
 
@@ -375,9 +410,9 @@ def _catml(problem, Ps, Ds, Einv, df3):
         ii, jj = gr.ii, gr.jj
         Vs.append(gr.fg * (Pinv[np.ix_(ii, ii)] * Pinv[np.ix_(jj, jj)]
                            + Pinv[np.ix_(ii, jj)] * Pinv[np.ix_(jj, ii)]))
-        Ws.append(gr.fg * gr.w[gr.nth:])
-        Gs.append(gr.ws.gamma[gr.nth:, gr.nth:] / gr.fg)
-        Dc.append(D[gr.nth:])
+        Ws.append(gr.fg * gr.w[gr.nfix:])
+        Gs.append(gr.ws.gamma[gr.nfix:, gr.nfix:] / gr.fg)
+        Dc.append(D[gr.nfix:])
     V, w, G, Dc = _block_diag(Vs), np.concatenate(Ws), _block_diag(Gs), np.vstack(Dc)
     WiU = np.eye(len(w)) - Dc @ Einv @ (Dc.T * w[None, :])
     df3_null = len(w)
@@ -416,23 +451,23 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
     Fg = [float(np.sum(gr.w * (gr.s - gr.sigma(theta)) ** 2)) for gr in groups]
     T = sum((gr.ws.nobs - 1) * f for gr, f in zip(groups, Fg))
     ndat = sum(len(gr.s) for gr in groups)
-    nth = sum(gr.nth for gr in groups)
+    nfix = sum(gr.nfix for gr in groups)  # thresholds, means, variances
     df = ndat - npar
     v = np.concatenate([gr.fg * gr.w for gr in groups])
     Gamma = _block_diag([gr.ws.gamma / gr.fg for gr in groups])
     D_all = np.vstack(Ds)
     ss = _scaled_shifted(T, df, _ugamma(Gamma, v, D_all, Einv))
-    # baseline: thresholds free in every group, correlations zero
-    Db = np.zeros((ndat, nth))
+    # baseline: thresholds, means and variances free in every group, covariances zero
+    Db = np.zeros((ndat, nfix))
     r0 = c0 = 0
     for gr in groups:
-        Db[r0 + np.arange(gr.nth), c0 + np.arange(gr.nth)] = 1.0
+        Db[r0 + np.arange(gr.nfix), c0 + np.arange(gr.nfix)] = 1.0
         r0 += len(gr.s)
-        c0 += gr.nth
+        c0 += gr.nfix
     Eb_inv = np.linalg.inv(Db.T @ (Db * v[:, None]))
-    TB = sum((gr.ws.nobs - 1) * float(np.sum(gr.w[gr.nth:] * gr.s[gr.nth:] ** 2))
+    TB = sum((gr.ws.nobs - 1) * float(np.sum(gr.w[gr.nfix:] * gr.s[gr.nfix:] ** 2))
              for gr in groups)
-    dfB = ndat - nth
+    dfB = ndat - nfix
     ssb = _scaled_shifted(TB, dfB, _ugamma(Gamma, v, Db, Eb_inv))
     fm = {"npar": npar, "fmin": T / (2 * N), "chisq": T, "df": df,
           "pvalue": _pupper(T, df), "chisq_scaled": ss["stat"], "df_scaled": df,
@@ -442,11 +477,12 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
           "baseline_chisq_scaled": ssb["stat"], "baseline_df_scaled": dfB,
           "baseline_pvalue_scaled": _pupper(ssb["stat"], dfB),
           "baseline_chisq_scaling_factor": ssb["scaling_factor"]}
-    df3 = (ndat - nth) - (npar - n_th_par - n_mean_par)
+    df3 = (ndat - nfix) - (npar - n_th_par - n_mean_par)
     # with free scale factors (equal thresholds across groups) lavaan 0.6-14 cannot build
     # the catML model and reports the robust indices as NA; so do we
     free_scale = any((gr.scale_pid >= 0).any() for gr in groups)
-    cat = None if free_scale else _catml(problem, Ps, Ds, Einv, df3)
+    continuous = any(len(gr.num) for gr in groups)  # lavaan: catML only for all-ordered
+    cat = None if free_scale or continuous else _catml(problem, Ps, Ds, Einv, df3)
     for suffix, (t, tb) in {"": (T, TB), "_scaled": (ss["stat"], ssb["stat"])}.items():
         inc = incremental_indices(t, df, tb, dfB)
         for k in ("cfi", "tli", "rni", "rfi", "nfi", "pnfi", "ifi"):
@@ -469,21 +505,33 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
         rm = (np.nan,) * 5
     fm.update(rmsea_robust=rm[0], rmsea_ci_lower_robust=rm[1], rmsea_ci_upper_robust=rm[2],
               rmsea_pvalue_robust=rm[3], rmsea_notclose_pvalue_robust=rm[4])
-    # residual-based indices on correlations (+ thresholds for the "total" versions),
-    # weighted by N_g / N over groups
-    acc = dict.fromkeys(["rmr", "rmr_nomean", "crmr", "crmr_nomean", "gfi"], 0.0)
-    for gr, f in zip(groups, Fg):
+    # residual-based indices, weighted by N_g / N over groups: RMR on the raw (covariance)
+    # residuals, SRMR/CRMR on correlation residuals; the "total" versions add the
+    # threshold residuals of the ordered items (lavaan counts only those)
+    acc = dict.fromkeys(["rmr", "rmr_nomean", "srmr", "srmr_nomean", "crmr",
+                         "crmr_nomean", "gfi"], 0.0)
+    for gr, f, P in zip(groups, Fg, Ps):
         p = gr.ws.cor.shape[0]
-        res = gr.s - gr.sigma(theta)
-        ss_cor, ss_th = float(np.sum(res[gr.nth:] ** 2)), float(np.sum(res[:gr.nth] ** 2))
+        tri = np.tril_indices(p)
+        sd_s, sd_m = np.sqrt(np.diag(gr.ws.cov)), np.sqrt(np.diag(P))
+        r_cor = gr.ws.cov / np.outer(sd_s, sd_s) - P / np.outer(sd_m, sd_m)
+        ordinal_th = ~gr.ws.numeric[gr.th_var]
+        res_th = (gr.s - gr.sigma(theta))[:gr.nth][ordinal_th]
+        n_th = int(ordinal_th.sum())
+        ss_raw = float(np.sum((gr.ws.cov - P)[tri] ** 2))
+        ss_cor = float(np.sum(r_cor[tri] ** 2))
+        ss_th = float(np.sum(res_th ** 2))  # y* thresholds: sd 1
         n_tri, n_off = p * (p + 1) // 2, p * (p - 1) // 2
-        acc["rmr"] += gr.fg * np.sqrt((ss_cor + ss_th) / (n_tri + gr.nth))
-        acc["rmr_nomean"] += gr.fg * np.sqrt(ss_cor / n_tri)
-        acc["crmr"] += gr.fg * np.sqrt((ss_cor + ss_th) / (n_off + gr.nth))
+        acc["rmr"] += gr.fg * np.sqrt((ss_raw + ss_th) / (n_tri + n_th))
+        acc["rmr_nomean"] += gr.fg * np.sqrt(ss_raw / n_tri)
+        acc["srmr"] += gr.fg * np.sqrt((ss_cor + ss_th) / (n_tri + n_th))
+        acc["srmr_nomean"] += gr.fg * np.sqrt(ss_cor / n_tri)
+        acc["crmr"] += gr.fg * np.sqrt((ss_cor + ss_th) / (n_off + n_th))
         acc["crmr_nomean"] += gr.fg * np.sqrt(ss_cor / n_off)
         acc["gfi"] += gr.fg * (1 - f / float(np.sum(gr.w * gr.s ** 2)))
-    fm["rmr"] = fm["srmr_bentler"] = acc["rmr"]
-    fm["rmr_nomean"] = fm["srmr"] = fm["srmr_bentler_nomean"] = acc["rmr_nomean"]
+    fm["rmr"], fm["rmr_nomean"] = acc["rmr"], acc["rmr_nomean"]
+    fm["srmr_bentler"] = acc["srmr"]
+    fm["srmr"] = fm["srmr_bentler_nomean"] = acc["srmr_nomean"]
     fm["crmr"], fm["crmr_nomean"] = acc["crmr"], acc["crmr_nomean"]
     fm["srmr_mplus"] = fm["srmr_mplus_nomean"] = np.nan
     fm["cn_05"] = special.chdtri(df, 0.05) / (T / Nm) + 1 if df > 0 and T > 0 else np.nan
@@ -503,17 +551,17 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
 # ---------------------------------------------------------------------------------------
 # driver used by im_research.fit(..., ordered=...)
 # ---------------------------------------------------------------------------------------
-def _group_statistics(sub, ov, groups, group_labels, group):
+def _group_statistics(sub, ov, ordered, groups, group_labels, group):
     """Per-group WLS statistics; every group must show every category of every item."""
-    pooled = {v: np.sort(sub[v].unique()) for v in ov}
+    pooled = {v: np.sort(sub[v].unique()) for v in ordered}
     out = []
     for gl in group_labels:
         part = sub if gl is None else sub[groups == gl]
         if gl is not None:
             if len(part) <= len(ov):
                 raise DataError(f"group {gl!r} has only {len(part)} complete rows for "
-                                f"{len(ov)} ordered items; merge small groups or drop it")
-            for v in ov:
+                                f"{len(ov)} variables; merge small groups or drop it")
+            for v in ordered:
                 absent = sorted(set(pooled[v]) - set(part[v].unique()))
                 if absent:
                     shown = ", ".join(f"{c:g}" for c in absent)
@@ -522,7 +570,7 @@ def _group_statistics(sub, ov, groups, group_labels, group):
                         f"{'y' if len(absent) == 1 else 'ies'} {shown} in group {gl!r} "
                         f"(column {group!r}); thresholds cannot be compared. Merge sparse "
                         "categories (e.g. recode 1 and 2 together) before fitting")
-        out.append(wls_statistics(part, ov))
+        out.append(wls_statistics(part, ov, ordered))
     return out
 
 
@@ -555,10 +603,16 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     ov = info.ov
     if any(v not in data.columns for v in ov):
         _check_columns(data, ov, info.lv)  # raises with suggestions
-    sub, dropped = prepare_ordinal_data(data, ov, ordered)
+    if info.ov_x and fixed_x:
+        raise ModelSyntaxError(
+            f"observed covariates {info.ov_x} predict other variables; with ordered= "
+            "this needs lavaan's conditional.x approach, which is not available yet. "
+            "Make each covariate a single-indicator factor (e.g. 'f_age =~ age') or use "
+            "fixed_x=False")
+    sub, dropped, names = prepare_ordinal_data(data, ov, ordered)
     sub = sub[ov]
     groups = data.loc[sub.index, group] if group is not None else None
-    wstats = _group_statistics(sub, ov, groups, group_labels, group)
+    wstats = _group_statistics(sub, ov, names, groups, group_labels, group)
     records = ordinal_partable(records, info, wstats, equal_thresholds=equal_th,
                                partial=th_partial, free_means="means" not in group_equal)
     pt = pd.DataFrame(records)
@@ -572,16 +626,22 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     for g, ws in enumerate(wstats):
         rows = [r for r in records if r["group"] == g and r["op"] != ":="]
         rams.append(_ram.RAM(rows, ov, info.lv, npar))
-        th_pids.append([r["pid"] for r in rows if r["op"] == "|"])
+        th_pid = {f"{r['lhs']}|{r['rhs']}": r["pid"] for r in rows if r["op"] == "|"}
+        th_pids.append([th_pid.get(name, -1) for name in ws.th_names])
         scale = {r["lhs"]: r["pid"] for r in rows if r["op"] == "~*~"}
-        scale_pids.append([scale[v] for v in ws.names])
+        scale_pids.append([scale.get(v, -1) for v in ws.names])
     problem = DWLSProblem(rams, wstats, th_pids, scale_pids, npar)
-    stats = [SampleStats(ws.nobs, ws.cor.copy(), None, list(ov),
-                         sub if gl is None else sub[groups == gl], dropped if g == 0 else [])
-             for g, (gl, ws) in enumerate(zip(group_labels, wstats))]
+    stats = []
+    for g, (gl, ws) in enumerate(zip(group_labels, wstats)):
+        mean = np.zeros(len(ov))
+        mean[ws.numeric] = -ws.th[[k for k, nm in enumerate(ws.th_names) if "~1" in nm]]
+        stats.append(SampleStats(ws.nobs, ws.cov, mean, list(ov),
+                                 sub if gl is None else sub[groups == gl],
+                                 dropped if g == 0 else []))
     theta0 = _start_values(records, info, stats, std_lv, npar)
     for g in reversed(range(G)):  # shared thresholds start at the first group's values
-        theta0[np.asarray(th_pids[g], dtype=int)] = wstats[g].th
+        tp = np.asarray(th_pids[g], dtype=int)
+        theta0[tp[tp >= 0]] = wstats[g].th[tp >= 0]
         sp = np.asarray(scale_pids[g], dtype=int)
         theta0[sp[sp >= 0]] = 1.0
     if start is not None:
@@ -603,7 +663,7 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
         d = gr.delta_scale(theta)
         for k, r in enumerate(records):
             if (r["group"] == g and r["op"] == "~~" and r["lhs"] == r["rhs"]
-                    and r["lhs"] in ov):
+                    and r["lhs"] in names):
                 i = ov.index(r["lhs"])
                 val = 1 / d[i] ** 2 - Sigma0[i, i]
                 pt.at[k, "value"] = r["value"] = val

@@ -4,7 +4,8 @@
 - HS1939 cut into 3 categories with one binary item, std.lv and a residual covariance
   (hs_3cat.csv);
 - the bundled ski-resort internal-branding survey (7-point items, 59 incomplete rows
-  dropped listwise), a structural model with an indirect effect (:=).
+  dropped listwise), a structural model with an indirect effect (:=);
+- HS1939 with x1..x6 ordered and x7..x9 continuous (hs_mixed.csv).
 
 Tolerances (tighter than the issue's 1e-4 / 1e-3 / 1e-3): estimates and standardized
 values 1e-5, SEs 1e-5, Γ 1e-6, fit measures 1e-5 relative except RMSEA confidence limits
@@ -24,10 +25,16 @@ from im_research.ordinal import wls_statistics
 
 HS_COLS = [f"x{i}" for i in range(1, 10)]
 CASES = {
-    "hs_likert_wlsmv": (lambda: load_reference_data("hs_likert.csv"), {}),
-    "hs_3cat_wlsmv": (lambda: load_reference_data("hs_3cat.csv"), {"std_lv": True}),
-    "ski_branding_wlsmv": (lambda: ir.datasets.load("ski_resort_branding"), {}),
+    "hs_likert_wlsmv": (lambda: load_reference_data("hs_likert.csv"), {"ordered": True}),
+    "hs_3cat_wlsmv": (lambda: load_reference_data("hs_3cat.csv"),
+                      {"ordered": True, "std_lv": True}),
+    "ski_branding_wlsmv": (lambda: ir.datasets.load("ski_resort_branding"),
+                           {"ordered": True}),
+    # x1..x6 ordered, x7..x9 continuous: polyserial/Pearson correlations, means, variances
+    "hs_mixed_wlsmv": (lambda: load_reference_data("hs_mixed.csv"),
+                       {"ordered": HS_COLS[:6]}),
 }
+RELIABILITY_CASES = list(CASES)
 
 
 @pytest.fixture(scope="module", params=list(CASES))
@@ -38,7 +45,7 @@ def case(request):
     data = loader()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ir.DataWarning)  # the ski survey drops 59 rows
-        res = ir.fit(ref["model_syntax"], data=data, ordered=True, **kwargs)
+        res = ir.fit(ref["model_syntax"], data=data, **kwargs)
     return name, ref, data, res
 
 
@@ -63,9 +70,11 @@ def test_parameter_table_matches_lavaan(case):
     # thresholds are free "|" rows; residual variances of items are fixed (delta)
     th = res.params[res.params["op"] == "|"]
     assert len(th) == len(ref["thresholds"]) and (th["se"] > 0).all()
-    resid = res.params[(res.params["op"] == "~~") & res.params["lhs"].isin(res.observed) &
-                       (res.params["lhs"] == res.params["rhs"])]
-    assert (resid["se"] == 0).all()
+    ordered = set(th["lhs"])
+    resid = res.params[(res.params["op"] == "~~") & (res.params["lhs"] == res.params["rhs"])]
+    assert (resid.loc[resid["lhs"].isin(ordered), "se"] == 0).all()  # fixed (delta)
+    continuous = resid[resid["lhs"].isin(set(res.observed) - ordered)]
+    assert (continuous["se"] > 0).all()  # free, as for continuous variables
 
 
 def test_fit_measures_match_lavaan(case):
@@ -92,12 +101,14 @@ def test_scaled_shifted_test_details(case):
 
 
 def test_gamma_and_sample_statistics_match_lavaan(case):
-    _, ref, _, res = case
-    ws = wls_statistics(res.data[res.observed], res.observed)
+    name, ref, _, res = case
+    ordered = CASES[name][1]["ordered"]
+    ws = wls_statistics(res.data[res.observed], res.observed,
+                        None if ordered is True else ordered)
     assert np.max(np.abs(ws.wls_obs - np.array(ref["wls_obs"]))) < 1e-6
     G = np.array(ref["gamma"])
     assert np.max(np.abs(ws.gamma - G)) < 1e-6 * np.abs(G).max()
-    assert ws.th_names == list(ref["thresholds"])
+    assert [t for t in ws.th_names if "|" in t] == list(ref["thresholds"])
 
 
 def test_rsquare_and_implied_correlations(case):
@@ -108,7 +119,8 @@ def test_rsquare_and_implied_correlations(case):
                         columns=ref["implied_cov"]["colnames"])
     got = res.implied_cov.loc[want.index, want.columns]
     assert np.max(np.abs(got.to_numpy() - want.to_numpy())) < 1e-5
-    assert np.allclose(np.diag(got), 1.0)  # delta parameterization: unit-variance y*
+    ordered = sorted(set(res.params.query("op == '|'")["lhs"]))
+    assert np.allclose(np.diag(got.loc[ordered, ordered]), 1.0)  # delta: unit-variance y*
 
 
 def test_modification_indices_match_lavaan(case):
@@ -167,12 +179,19 @@ def test_ordered_column_with_one_category_is_refused(likert):
         ir.fit(model, data=d, ordered=True)
 
 
-def test_partly_ordered_models_are_refused_with_an_alternative(likert):
+def test_ordered_names_are_checked(likert):
     model, data = likert
-    with pytest.raises(ir.DataError, match=r"\['x9'\] would be continuous.*MLR"):
-        ir.fit(model, data=data, ordered=HS_COLS[:-1])
     with pytest.raises(ir.DataError, match="not observed variables"):
         ir.fit(model, data=data, ordered=HS_COLS + ["x10"])
+    with pytest.raises(ir.DataError, match="ordered= is empty"):
+        ir.fit(model, data=data, ordered=[])
+
+
+def test_observed_covariates_with_ordered_items_are_refused(likert):
+    model, data = likert
+    with pytest.raises(ir.ModelSyntaxError, match=r"observed covariates \['x9'\].*"
+                                                  "conditional.x"):
+        ir.fit("visual =~ x1 + x2 + x3\nvisual ~ x9", data=data, ordered=HS_COLS[:3])
 
 
 def test_ordered_with_fiml_ml_or_a_wrong_group_is_refused(likert):
@@ -209,11 +228,17 @@ def test_heywood_case_is_reported():
         ir.fit(model, data=data, ordered=True, std_lv=True, raise_on_heywood=True)
 
 
-def test_reliability_of_ordinal_items_matches_semtools(case):
+@pytest.mark.parametrize("name", RELIABILITY_CASES)
+def test_reliability_of_ordinal_items_matches_semtools(name):
     # Green & Yang's categorical omega (compRelSEM default), omega of y*, AVE from the
-    # polychorics, alpha on the codes and ordinal alpha (semTools reliability())
-    _, ref, _, res = case
+    # polychorics, alpha on the codes and ordinal alpha (semTools reliability()); with
+    # continuous indicators (hs_mixed: speed) the usual omega
+    loader, kwargs = CASES[name]
+    ref = load_reference(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ir.DataWarning)
+        res = ir.fit(ref["model_syntax"], data=loader(), **kwargs)
     rel = ir.reliability(res).set_index("factor")
     for col, values in ref["reliability"].items():
         for factor, want in values.items():
-            assert rel.loc[factor, col] == pytest.approx(want, abs=1e-6), (col, factor)
+            assert rel.loc[factor, col] == pytest.approx(want, abs=1e-5), (col, factor)

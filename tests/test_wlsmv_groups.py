@@ -145,3 +145,21 @@ def test_rsquare_per_group_matches_lavaan(step):
     got = pd.Series({f"{g}.{v}": res.rsquare.loc[v, g] for g in res.group_labels
                      for v in res.rsquare.index})
     assert np.max(np.abs(got[want.index] - want)) < 5e-5
+
+
+def test_mixed_indicators_in_groups_match_lavaan():
+    # x7..x9 continuous: lavaan equates their means together with the thresholds
+    ref = load_reference("hs_mixed_mg_metric")
+    res = ir.fit(ref["model_syntax"], data=load_reference_data("hs_mixed.csv"),
+                 ordered=[f"x{i}" for i in range(1, 7)], group="school",
+                 group_equal=("thresholds", "loadings"))
+    m = res.params.merge(_by_group(ref, res, "parameter_estimates"),
+                         on=["lhs", "op", "rhs", "group"], suffixes=("", "_lavaan"))
+    assert len(m) == len(res.params) == len(ref["parameter_estimates"])
+    assert np.max(np.abs(m["est"] - m["est_lavaan"])) < 5e-5
+    assert np.max(np.abs(m["se"] - m["se_lavaan"])) < 1e-5
+    means = res.params.query("lhs == 'x7' and op == '~1'")["est"]
+    assert means.iloc[0] == means.iloc[1]
+    for key in ("chisq", "df", "chisq_scaled", "cfi_scaled", "rmsea_scaled", "srmr"):
+        want = ref["fit_measures"][key.replace("_", ".")]
+        assert math.isclose(res.fit_measures[key], want, rel_tol=1e-5), key

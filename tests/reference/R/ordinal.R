@@ -99,3 +99,33 @@ for (step in names(mg)) {
 lrt <- lavTestLRT(mg$configural, mg$thresholds, mg$metric)
 write_ref(list(meta = meta_block(), steps = names(mg), lrt = as.data.frame(lrt),
                attrs = list(method = attr(lrt, "heading"))), "hs_likert_mg_lrt")
+
+# 5. Mixed indicators: x1..x6 ordered (5 categories), x7..x9 continuous (the original
+#    HS1939 scores): polyserial and Pearson correlations, means and variances in Gamma.
+mix <- hsl
+mix[, c("x7", "x8", "x9")] <- HS[, c("x7", "x8", "x9")]
+write.csv(mix, file.path(DATA_DIR, "hs_mixed.csv"), row.names = FALSE)
+mix <- read.csv(file.path(DATA_DIR, "hs_mixed.csv"))
+wm <- cfa(HS_MODEL, data = mix, ordered = paste0("x", 1:6))
+blk <- fit_block(wm, "cfa(HS_MODEL, data = hs_mixed, ordered = x1..x6)", HS_MODEL)
+blk$gamma <- unname(lavInspect(wm, "gamma"))
+blk$wls_obs <- unname(lavInspect(wm, "wls.obs"))
+blk$wls_obs_names <- names(lavInspect(wm, "wls.obs"))
+blk$sampstat_cov <- mat_block(lavInspect(wm, "sampstat")$cov)
+tst <- lavInspect(wm, "test")$scaled.shifted
+blk$test_scaled_shifted <- list(stat = tst$stat, shift_parameter = tst$shift.parameter,
+                                trace_UGamma = tst$trace.UGamma, trace_UGamma2 = tst$trace.UGamma2)
+blk$thresholds <- as.list(lavInspect(wm, "sampstat")$th)
+blk$fmin <- wm@optim$fx
+blk$reliability <- list(omega = as.list(compRelSEM(wm)),
+                        omega_ystar = as.list(compRelSEM(wm, ord.scale = FALSE)),
+                        ave = as.list(AVE(wm)))
+write_ref(blk, "hs_mixed_wlsmv")
+
+# 6. Mixed indicators in two groups with equal thresholds and loadings (lavaan equates
+#    the means of the continuous indicators along with the thresholds).
+wmg <- cfa(HS_MODEL, data = mix, ordered = paste0("x", 1:6), group = "school",
+           group.equal = c("thresholds", "loadings"))
+write_ref(fit_block(wmg, paste0("cfa(HS_MODEL, data = hs_mixed, ordered = x1..x6, ",
+                                "group = 'school', group.equal = c('thresholds', 'loadings'))"),
+                    HS_MODEL), "hs_mixed_mg_metric")
