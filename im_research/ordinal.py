@@ -97,18 +97,41 @@ def _phi2(h, k, rho):
     return base + np.where(fin[..., 0], integral, 0.0)
 
 
-def _pair_rho(table, t1, t2):
+def _cell_probs(A, B, rho):
+    """Cell probabilities and their derivative in rho on the threshold grid (A, B)."""
+    F = _phi2(A, B, rho)
+    P = F[1:, 1:] - F[:-1, 1:] - F[1:, :-1] + F[:-1, :-1]
+    fin = np.isfinite(A) & np.isfinite(B)
+    Af, Bf = np.where(fin, A, 0.0), np.where(fin, B, 0.0)
+    R2 = 1 - rho * rho
+    dens = np.where(fin, np.exp(-(Af ** 2 - 2 * rho * Af * Bf + Bf ** 2) / (2 * R2))
+                    / (2 * np.pi * np.sqrt(R2)), 0.0)
+    dP = dens[1:, 1:] - dens[:-1, 1:] - dens[1:, :-1] + dens[:-1, :-1]
+    return np.clip(P, 1e-300, None), dP
+
+
+def _pair_rho(table, t1, t2, bound=0.995):
+    """Two-step ML polychoric correlation: Fisher scoring on the table's log-likelihood
+    (a few steps), with a bounded line search as fallback (lavaan bounds |rho| < .995)."""
     a = np.concatenate([[-np.inf], t1, [np.inf]])
     b = np.concatenate([[-np.inf], t2, [np.inf]])
     A, B = np.meshgrid(a, b, indexing="ij")
+    n = table.sum()
+    rho = 0.0
+    for _ in range(50):
+        P, dP = _cell_probs(A, B, rho)
+        score = float((table * dP / P).sum())
+        info = float(n * (dP * dP / P).sum())
+        if info <= 0:
+            break
+        new = float(np.clip(rho + score / info, -bound, bound))
+        if abs(new - rho) < 1e-12:
+            return new
+        rho = new
+    def negll(r):
+        return -(table * np.log(_cell_probs(A, B, r)[0])).sum()
 
-    def negll(rho):
-        F = _phi2(A, B, rho)
-        P = F[1:, 1:] - F[:-1, 1:] - F[1:, :-1] + F[:-1, :-1]
-        P = np.clip(P, 1e-300, None)
-        return -(table * np.log(P)).sum()
-
-    res = optimize.minimize_scalar(negll, bounds=(-0.995, 0.995), method="bounded",
+    res = optimize.minimize_scalar(negll, bounds=(-bound, bound), method="bounded",
                                    options={"xatol": 1e-10})
     return float(res.x)
 
