@@ -110,9 +110,34 @@ def _cell_probs(A, B, rho):
     return np.clip(P, 1e-300, None), dP
 
 
-def _pair_rho(table, t1, t2, bound=0.995):
+def _two_by_two(table, t1, t2, names):
+    """lavaan's rules for 2x2 tables (``lav_bvord_cor_twostep_fit``): one empty cell gets
+    0.5 added with the margins kept; returns (table, closed-form rho or None)."""
+    f = table.astype(float).copy()
+    empty = np.argwhere(f == 0)
+    if len(empty) >= 2:
+        raise DataError(f"the 2x2 table of {names[0]!r} and {names[1]!r} has two empty "
+                        "cells: the items are (nearly) identical or mutually exclusive; "
+                        "drop one of them")
+    if len(empty) == 1:
+        r, c = empty[0]
+        sign = 1.0 if r == c else -1.0  # empty diagonal cell: add to the diagonal
+        f += sign * 0.5 * np.array([[1, -1], [-1, 1]])
+    if f[0, 0] * f[1, 1] == f[0, 1] * f[1, 0]:
+        return f, 0.0
+    if t1[0] == 0 and t2[0] == 0:
+        return f, float(-np.cos(2 * np.pi * f[0, 0] / f.sum()))
+    return f, None
+
+
+def _pair_rho(table, t1, t2, bound=0.995, names=("", "")):
     """Two-step ML polychoric correlation: Fisher scoring on the table's log-likelihood
-    (a few steps), with a bounded line search as fallback (lavaan bounds |rho| < .995)."""
+    (a few steps), with a bounded line search as fallback (lavaan bounds |rho| < .995);
+    2x2 tables follow lavaan's empty-cell rules (:func:`_two_by_two`)."""
+    if table.shape == (2, 2):
+        table, rho = _two_by_two(table, t1, t2, names)
+        if rho is not None:
+            return rho
     a = np.concatenate([[-np.inf], t1, [np.inf]])
     b = np.concatenate([[-np.inf], t2, [np.inf]])
     A, B = np.meshgrid(a, b, indexing="ij")
@@ -165,7 +190,7 @@ def polychoric(data: pd.DataFrame, columns) -> pd.DataFrame:
             iv = np.searchsorted(cats[v], both[v].to_numpy())
             table = np.zeros((len(cats[u]), len(cats[v])))
             np.add.at(table, (iu, iv), 1)
-            R[i, j] = R[j, i] = _pair_rho(table, tau[u], tau[v])
+            R[i, j] = R[j, i] = _pair_rho(table, tau[u], tau[v], names=(u, v))
     return pd.DataFrame(R, index=columns, columns=columns)
 
 
@@ -446,7 +471,7 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
         else:
             table = np.zeros((len(taus[i]) + 1, len(taus[j]) + 1))
             np.add.at(table, (codes[i], codes[j]), 1)
-            rho = _pair_rho(table, taus[i], taus[j])
+            rho = _pair_rho(table, taus[i], taus[j], names=(columns[i], columns[j]))
             P, dP, up1, lo1, up2, lo2 = _bv_cell_terms(taus[i], taus[j], rho)
             ci, cj = codes[i], codes[j]
             lik = P[ci, cj]

@@ -50,3 +50,16 @@ def test_ordered_column_with_one_category_is_refused(likert):
     d["x1"] = 3
     with pytest.raises(ir.DataError, match="'x1' has only 1 observed category"):
         thresholds(d, ["x1", "x2"])
+
+
+def test_two_by_two_tables_follow_lavaans_empty_cell_rule():
+    # y1 (top decile of x1) and y2 (bottom 5%) never co-occur: lavaan adds 0.5 to the
+    # empty cell keeping the margins, which moves rho from about -.92 to -.17
+    ref = load_reference("hs_binary_wlsmv")
+    data = load_reference_data("hs_binary.csv")
+    R = polychoric(data, list(data.columns))
+    want = np.array(ref["polychoric_lavCor"]["values"])
+    assert np.max(np.abs(R.to_numpy() - want)) < 1e-8
+    both = data.assign(y2=data["y1"])
+    with pytest.raises(ir.DataError, match="2x2 table of 'y2' and 'y1' has two empty"):
+        polychoric(both, ["y1", "y2"])

@@ -149,3 +149,18 @@ boot_est <- function(d) tryCatch({
 draws <- lapply(seq_len(B), function(b) boot_est(skic[idx[b, ], ]))
 write_ref(list(meta = meta_block(), model_syntax = SKI_MODEL, indices = idx, draws = draws),
           "ski_branding_wlsmv_boot")
+
+# 8. Binary items with an empty cell in one 2x2 table (y1 = top decile of x1, y2 = bottom
+#    5% of x1): lavaan adds 0.5 to the empty cell keeping the margins (zero.add).
+hsb <- data.frame(y1 = as.integer(HS$x1 > quantile(HS$x1, .9)),
+                  y2 = as.integer(HS$x1 < quantile(HS$x1, .05)),
+                  y3 = as.integer(HS$x2 > median(HS$x2)),
+                  y4 = as.integer(HS$x3 > median(HS$x3)),
+                  y5 = as.integer(HS$x4 > median(HS$x4)))
+write.csv(hsb, file.path(DATA_DIR, "hs_binary.csv"), row.names = FALSE)
+hsb <- read.csv(file.path(DATA_DIR, "hs_binary.csv"))
+BIN_MODEL <- "f =~ y1 + y2 + y3 + y4 + y5"
+wb <- cfa(BIN_MODEL, data = hsb, ordered = names(hsb))
+blk <- wlsmv_block(wb, "cfa('f =~ y1 + ... + y5', data = hs_binary, ordered = y1..y5)", BIN_MODEL)
+blk$polychoric_lavCor <- mat_block(lavCor(hsb, ordered = names(hsb)))
+write_ref(blk, "hs_binary_wlsmv")
