@@ -10,6 +10,7 @@ from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
 from . import (anonymize, codebook, datasets, exercises, io, method_bias, models, multilevel,
                ordinal, plots, quality, report, scales, scoring, simulate)
 from .bootstrap import bootstrap
+from .compare import lrt
 from .effects import indirect_effects
 from .estimate import fit
 from .invariance import invariance, release_candidates
@@ -26,6 +27,6 @@ __all__ = [
     "models", "scales", "scoring", "simulate", "reliability", "item_statistics", "htmt",
     "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j", "quality", "method_bias",
     "multilevel", "report", "plots", "io", "codebook", "anonymize", "invariance", "ordinal",
-    "release_candidates", "ModelSyntaxError", "DataError", "IdentificationError",
+    "release_candidates", "lrt", "ModelSyntaxError", "DataError", "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _ram
+from .compare import chisq_difference
 from .estimate import fit
 
 __all__ = ["invariance", "release_candidates", "CRITERIA", "STEPS", "STEPS_ORDINAL"]
@@ -119,18 +120,10 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=None, partial=N
                        tli=fm["tli_robust"], rmsea=fm["rmsea_robust"])
         if prev is not None:
             pm = fits[prev].fit_measures
-            d_chi, d_df = fm["chisq"] - pm["chisq"], fm["df"] - pm["df"]
-            if wlsmv:
-                from .wlsmv import scaled_shifted_difference
-                d_chi = scaled_shifted_difference(fits[prev], res)["stat"]
-            elif robust:
-                # Satorra & Bentler (2001) scaled difference, lavTestLRT's default for MLR
-                c_d = (fm["df"] * fm["chisq_scaling_factor"] -
-                       pm["df"] * pm["chisq_scaling_factor"]) / d_df
-                d_chi = d_chi / c_d if c_d > 0 else np.nan
+            diff = chisq_difference(fits[prev], res)
+            d_chi, d_df = diff["delta_chisq"], diff["delta_df"]
             prev_row = rows[-1]
-            row.update(delta_chisq=d_chi, delta_df=d_df,
-                       delta_pvalue=float(stats.chi2.sf(d_chi, d_df)) if d_df > 0 else np.nan,
+            row.update(delta_chisq=d_chi, delta_df=d_df, delta_pvalue=diff["pvalue"],
                        delta_cfi=row["cfi"] - prev_row["cfi"],
                        delta_rmsea=row["rmsea"] - prev_row["rmsea"],
                        delta_srmr=fm["srmr"] - pm["srmr"])

@@ -57,17 +57,17 @@ class PathExplorer:
     """Fit a model with one regression path switched on or off and compare fit.
 
     ``paths`` is a list of regression formulas (``"loyal ~ js"``) that can be added to
-    ``base_model``; choosing one refits and shows the chi-square difference test.
+    ``base_model``; choosing one refits and shows the chi-square difference test (the
+    estimator's own: scaled for MLR and WLSMV, see :func:`im_research.compare.lrt`).
+    ``fit_kwargs`` go to :func:`im_research.fit` (e.g. ``ordered=True``).
     """
 
-    def __init__(self, base_model: str, data, paths):
-        from scipy import stats
-
+    def __init__(self, base_model: str, data, paths, **fit_kwargs):
         from .estimate import fit
 
-        self._fit, self._stats = fit, stats
+        self._fit = lambda model: fit(model, data=data, **fit_kwargs)
         self.base_model, self.data = base_model, data
-        self.base = fit(base_model, data=data)
+        self.base = self._fit(base_model)
         self.dropdown = w.Dropdown(options=["(none)"] + list(paths), value="(none)",
                                    description="add path")
         self.out = w.Output()
@@ -78,19 +78,21 @@ class PathExplorer:
         self._update()
 
     def _update(self, change=None):
+        from .compare import chisq_difference
+
         rows = [("base model", self.base)]
         self.result = self.base
         if self.dropdown.value != "(none)":
-            self.result = self._fit(self.base_model + "\n" + self.dropdown.value, data=self.data)
+            self.result = self._fit(self.base_model + "\n" + self.dropdown.value)
             rows.append((f"+ {self.dropdown.value}", self.result))
-        keys = ["chisq", "df", "cfi", "rmsea", "srmr", "aic"]
+        keys = [k for k in ("chisq", "chisq_scaled", "df", "cfi", "rmsea", "srmr", "aic")
+                if k in self.base.fit_measures.index]
         self.table = pd.DataFrame([r.fit_measures[keys].rename(n) for n, r in rows]).round(3)
-        if len(rows) == 2:
-            d_chi = self.base.fit_measures["chisq"] - self.result.fit_measures["chisq"]
-            d_df = self.base.fit_measures["df"] - self.result.fit_measures["df"]
-            self.table.loc["difference", ["chisq", "df"]] = [round(d_chi, 3), d_df]
-            self.table.loc["difference", "pvalue"] = (
-                float(self._stats.chi2.sf(d_chi, d_df)) if d_df > 0 else float("nan"))
+        if len(rows) == 2 and self.result.fit_measures["df"] < self.base.fit_measures["df"]:
+            d = chisq_difference(self.result, self.base)
+            self.table.loc["difference", ["chisq", "df"]] = [round(d["delta_chisq"], 3),
+                                                              d["delta_df"]]
+            self.table.loc["difference", "pvalue"] = d["pvalue"]
         self.out.clear_output(wait=True)
         with self.out:
             from IPython.display import display
