@@ -199,15 +199,17 @@ def anonymize(data: pd.DataFrame, *, key, id_col=None, direct_identifiers=(),
         kept = original.loc[out.index, list(items)]
         before = original[list(items)].corr().to_numpy()
         after = out[list(items)].astype(float).corr().to_numpy()
-        log["utility"] = {"max_abs_change_item_correlation": float(np.nanmax(np.abs(
-            before - after))), "rows_used": len(kept)}
+        # utility costs rounded to 6 decimals: the release log must not change with
+        # floating-point noise of the estimation (byte-identical regeneration)
+        log["utility"] = {"max_abs_change_item_correlation": round(float(np.nanmax(np.abs(
+            before - after))), 6), "rows_used": len(kept)}
         if reference_model:
             from .estimate import fit
             a = fit(reference_model, data=original[list(items)].dropna()).params
             b = fit(reference_model, data=out[list(items)].astype(float).dropna()).params
             m = a.merge(b, on=["lhs", "op", "rhs"], suffixes=("_before", "_after"))
             diff = (m["std_all_before"] - m["std_all_after"]).abs()
-            log["utility"]["max_abs_change_std_estimate"] = float(diff.max())
+            log["utility"]["max_abs_change_std_estimate"] = round(float(diff.max()), 6)
     return Release(out.reset_index(drop=True), log, accounting)
 
 

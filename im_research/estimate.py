@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import _ram
 from .errors import (ConvergenceError, DataError, DataWarning, IdentificationError)
-from .partable import partable_records
+from .partable import partable_records_and_frame
 from .syntax import parse
 
 __all__ = ["fit", "SampleStats"]
@@ -67,13 +67,14 @@ def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
         raise DataError(f"column(s) {dup} appear more than once in the data; rename them")
     sub = data[ov]
     numeric_ok = [dt.kind in "biuf" for dt in sub.dtypes]  # bool, int, unsigned, float
-    if all(numeric_ok):  # the common case, checked on one numpy array
-        empty = np.isnan(sub.to_numpy(dtype=float)).all(axis=0)
+    if all(numeric_ok):  # the common case, checked on one numpy array (returned for reuse)
+        x = sub.to_numpy(dtype=float)
+        empty = np.isnan(x).all(axis=0)
         if empty.any():
             v = ov[int(np.argmax(empty))]
             raise DataError(f"column {v!r} has no observed values (all missing); remove "
                             "it from the model or fix the import")
-        return
+        return x
     for k, v in enumerate(ov):
         col = data[v]
         if numeric_ok[k]:
@@ -91,6 +92,7 @@ def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
         if col.notna().sum() == 0:
             raise DataError(f"column {v!r} has no observed values (all missing); remove it "
                             "from the model or fix the import")
+    return sub.to_numpy(dtype=float)
 
 
 def _group_labels(data, group):
@@ -107,8 +109,10 @@ def _group_labels(data, group):
     return list(pd.unique(data[group]))
 
 
-def _sample_stats_from_data(data, ov, missing, meanstructure, group_label=None):
-    x = data[ov].to_numpy(dtype=float)
+def _sample_stats_from_data(data, ov, missing, meanstructure, group_label=None, x=None):
+    """Moments of the complete rows (``x``: ``data[ov]`` as floats, if already made)."""
+    if x is None:
+        x = data[ov].to_numpy(dtype=float)
     complete = ~np.isnan(x).any(axis=1)
     dropped = list(data.index[~complete])
     where = "" if group_label is None else f" in group {group_label!r}"
@@ -126,7 +130,8 @@ def _sample_stats_from_data(data, ov, missing, meanstructure, group_label=None):
         raise DataError(f"only {n} complete row(s){where}; cannot estimate a covariance matrix")
     sub = pd.DataFrame(x, index=data.index[complete], columns=ov)
     mean = x.mean(axis=0)
-    cov = np.cov(x, rowvar=False, bias=True).reshape(len(ov), len(ov))
+    dev = x - mean
+    cov = dev.T @ dev / n
     sd = np.sqrt(np.diag(cov))
     const = [v for v, s in zip(ov, sd) if s == 0]
     if const:
@@ -643,7 +648,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         meanstructure = True
     if missing == "fiml" and data is None:
         raise DataError("missing='fiml' needs the raw data (data=)")
-    records, info = partable_records(
+    records, info, pt = partable_records_and_frame(
         model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
         meanstructure=meanstructure or means is not None, group_equal=group_equal,
         group_partial=group_partial)
@@ -652,14 +657,15 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
 
     # sample statistics
     if data is not None:
-        _check_columns(data, ov, info.lv)
+        x_all = _check_columns(data, ov, info.lv)
         stats = []
         for gl in group_labels:
             sub = data if gl is None else data[data[group] == gl]
             if missing == "fiml":
                 stats.append(_fiml_stats(sub, ov, info.ov_x if fixed_x else [], gl))
                 continue
-            st = _sample_stats_from_data(sub, ov, missing, True, gl)
+            st = _sample_stats_from_data(sub, ov, missing, True, gl,
+                                         x=x_all if gl is None else None)
             if not ms:
                 st.mean = None
             if st.nobs <= len(ov) and ngroups > 1:
@@ -684,7 +690,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             if r["group"] == g and r["exo"]:
                 r["value"] = (st.cov[pos[r["lhs"]], pos[r["rhs"]]] if r["op"] == "~~"
                               else st.mean[pos[r["lhs"]]])
-    pt = pd.DataFrame(records)
+    pt["value"] = [r["value"] for r in records]  # exogenous covariates filled in above
     npar = max((r["pid"] for r in records), default=-1) + 1
     p = len(ov)
     px = len(info.ov_x) if fixed_x else 0

@@ -140,12 +140,24 @@ def build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bo
 
 def partable_records(model, **options):
     """The parameter table as a fresh list of row dicts (fast path used by ``fit``)."""
+    records, info, _ = _cached(model, options)
+    return [dict(r) for r in records], info
+
+
+def _cached(model, options):
     key = (options.get("ngroups", 1), options.get("std_lv", False),
            options.get("fixed_x", True), options.get("meanstructure", False),
            tuple(options.get("group_equal", ())), tuple(options.get("group_partial", ())),
            options.get("auto_cov_y", True))
-    _, info, records = _build_cached(model, *key)
-    return [dict(r) for r in records], info
+    pt, info, records = _build_cached(model, *key)
+    return records, info, pt
+
+
+def partable_records_and_frame(model, **options):
+    """:func:`partable_records` plus a fresh copy of the table as a DataFrame (copying
+    the cached frame is ten times faster than building it from the records)."""
+    records, info, pt = _cached(model, options)
+    return [dict(r) for r in records], info, pt.copy()
 
 
 @lru_cache(maxsize=64)

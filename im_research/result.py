@@ -6,6 +6,7 @@ once after estimation; extras (``modindices()``, ``residuals()``) on request.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import warnings
@@ -183,12 +184,6 @@ class SEMResult:
         self._vcov = vcov
         lhs_a, op_a, rhs_a = (pt[c].to_numpy() for c in ("lhs", "op", "rhs"))
         label_a, group_a, pid = (pt[c].to_numpy() for c in ("label", "group", "pid"))
-        names = [""] * npar
-        for k in range(len(pt) - 1, -1, -1):  # first row of each pid wins
-            if pid[k] >= 0:
-                names[pid[k]] = label_a[k] or (f"{lhs_a[k]}{op_a[k]}{rhs_a[k]}" + (
-                    f".g{group_a[k] + 1}" if self.ngroups > 1 else ""))
-        self.vcov = pd.DataFrame(vcov, index=names, columns=names)
         vals = self._row_values(self.theta)
         is_def = op_a == ":="
         se = np.zeros(len(pt))
@@ -239,12 +234,45 @@ class SEMResult:
             self.fit_measures = self._wlsmv["fit_measures"]
         else:
             self._ml_fit_measures(robust)
-        self.rsquare = (pd.Series(rsq[self.group_labels[0]], name="rsquare")
-                        if self.ngroups == 1 else pd.DataFrame(rsq))
-        self.implied_cov = self._group_frame([s for s, _ in self._implied], "cov")
-        self.implied_mean = self._group_frame([m for _, m in self._implied], "mean")
-        self.sample_cov = self._group_frame([s.cov for s in self._stats], "cov")
-        self.sample_mean = self._group_frame([s.mean for s in self._stats], "mean")
+        self._rsq = rsq
+        for name in ("vcov", "rsquare", "implied_cov", "implied_mean", "sample_cov",
+                     "sample_mean"):  # lazy frames: rebuilt from the new numbers
+            self.__dict__.pop(name, None)
+
+    # DataFrame views, built on first access (pandas construction dominates small fits)
+    @functools.cached_property
+    def vcov(self):
+        pt = self.partable
+        lhs_a, op_a, rhs_a, label_a, group_a, pid = (
+            pt[c].to_numpy() for c in ("lhs", "op", "rhs", "label", "group", "pid"))
+        names = [""] * self.npar
+        for k in range(len(pt) - 1, -1, -1):  # first row of each pid wins
+            if pid[k] >= 0:
+                names[pid[k]] = label_a[k] or (f"{lhs_a[k]}{op_a[k]}{rhs_a[k]}" + (
+                    f".g{group_a[k] + 1}" if self.ngroups > 1 else ""))
+        return pd.DataFrame(self._vcov, index=names, columns=names)
+
+    @functools.cached_property
+    def rsquare(self):
+        rsq = self._rsq
+        return (pd.Series(rsq[self.group_labels[0]], name="rsquare")
+                if self.ngroups == 1 else pd.DataFrame(rsq))
+
+    @functools.cached_property
+    def implied_cov(self):
+        return self._group_frame([s for s, _ in self._implied], "cov")
+
+    @functools.cached_property
+    def implied_mean(self):
+        return self._group_frame([m for _, m in self._implied], "mean")
+
+    @functools.cached_property
+    def sample_cov(self):
+        return self._group_frame([s.cov for s in self._stats], "cov")
+
+    @functools.cached_property
+    def sample_mean(self):
+        return self._group_frame([s.mean for s in self._stats], "mean")
 
     def _ml_fit_measures(self, robust):
         N = self.nobs
