@@ -14,8 +14,20 @@ form keeps the derivatives short. All derivative formulas are written out in
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import lapack as _lapack
 
 __all__ = ["RAM"]
+
+
+def small_inv(M):
+    """Inverse of a small square matrix through LAPACK directly (numpy's wrapper costs
+    more than the factorisation at SEM sizes; a fit calls this dozens of times)."""
+    lu, piv, info = _lapack.dgetrf(M)
+    if info == 0:
+        inv, info = _lapack.dgetri(lu, piv)
+        if info == 0:
+            return inv
+    raise np.linalg.LinAlgError("singular matrix")
 
 
 def _scatter(target, idx, values, unique):
@@ -107,7 +119,7 @@ class RAM:
     def implied(self, theta):
         """Return (Sigma, mu, B, C) where C = B S B' is the covariance of all variables."""
         A, S, m = self.matrices(theta)
-        B = np.linalg.inv(self._eye - A)
+        B = small_inv(self._eye - A)
         C = B @ S @ B.T
         p = self.p
         return C[:p, :p], (B @ m)[:p], B, C, S, m
@@ -121,7 +133,7 @@ class RAM:
         (so B' Om B S B' = B[:p]' Omega C[:p] with C = B S B').
         """
         A, S, m = self.matrices(theta)
-        B = np.linalg.inv(self._eye - A)
+        B = small_inv(self._eye - A)
         p = self.p
         BO = B[:p, :].T @ Omega  # t x p
         H = BO @ B[:p, :]  # B' Om B

@@ -348,7 +348,7 @@ class MLProblem:
             except np.linalg.LinAlgError:
                 return np.inf
             logdet = 2 * np.log(np.diag(Lc)).sum()
-            Sinv = np.linalg.inv(Sigma)
+            Sinv = _ram.small_inv(Sigma)
             f = logdet + np.trace(Sinv @ st.cov) - lds - ram.p
             if st.mean is not None:
                 d = st.mean - mu
@@ -371,7 +371,7 @@ class MLProblem:
             except np.linalg.LinAlgError:
                 return np.inf, None, None
             logdet = 2 * np.log(np.diag(Lc)).sum()
-            Sinv = np.linalg.inv(Sigma)
+            Sinv = _ram.small_inv(Sigma)
             W = st.cov
             f = logdet + np.trace(Sinv @ W) - lds - ram.p
             if st.mean is not None:
