@@ -154,6 +154,29 @@ class RAM:
             _scatter(grad, self.m_pid, -2 * Bu[self.m_i], self._unique["m"])
         return grad
 
+    def _cell_derivatives(self, L, C_cols, Bm, means=True):
+        """dSigma (npar, k, k) and dmu (npar, k) of the rows ``L = B[rows, :]`` with
+        ``C_cols = C[:, rows]`` and ``Bm = B m``: a path cell (i, j) gives
+        L[:, i] C[j, rows] + transpose, a (co)variance cell L[:, i] L[:, j]' (+ transpose
+        off the diagonal), a mean cell L[:, i]."""
+        k = L.shape[0]
+        dS = np.zeros((self.npar, k, k))
+        dm = np.zeros((self.npar, k))
+        if len(self.a_pid):
+            Li = L[:, self.a_i]  # k x c
+            contrib = np.einsum("pc,cq->cpq", Li, C_cols[self.a_j])
+            _scatter(dS, self.a_pid, contrib + contrib.transpose(0, 2, 1), self._unique["a"])
+            if means:
+                _scatter(dm, self.a_pid, (Li * Bm[self.a_j]).T, self._unique["a"])
+        if len(self.s_pid):
+            contrib = np.einsum("pc,qc->cpq", L[:, self.s_i], L[:, self.s_j])
+            off = self.s_offdiag
+            contrib[off] = contrib[off] + contrib[off].transpose(0, 2, 1)
+            _scatter(dS, self.s_pid, contrib, self._unique["s"])
+        if len(self.m_pid):
+            _scatter(dm, self.m_pid, L[:, self.m_i].T, self._unique["m"])
+        return dS, dm
+
     def delta(self, theta):
         """Derivatives of the implied moments.
 
@@ -162,25 +185,27 @@ class RAM:
         """
         Sigma, mu, B, C, S, m = self.implied(theta)
         p = self.p
-        L = B[:p, :]
-        dS = np.zeros((self.npar, p, p))
-        dm = np.zeros((self.npar, p))
-        if len(self.a_pid):
-            Li = L[:, self.a_i]  # p x c
-            Cj = C[self.a_j, :p]  # c x p
-            contrib = np.einsum("pc,cq->cpq", Li, Cj)
-            contrib = contrib + contrib.transpose(0, 2, 1)
-            _scatter(dS, self.a_pid, contrib, self._unique["a"])
-            if self.meanstructure:
-                Bm = B @ m
-                _scatter(dm, self.a_pid, (Li * Bm[self.a_j]).T, self._unique["a"])
-        if len(self.s_pid):
-            Li = L[:, self.s_i]
-            Lj = L[:, self.s_j]
-            contrib = np.einsum("pc,qc->cpq", Li, Lj)
-            off = self.s_offdiag
-            contrib[off] = contrib[off] + contrib[off].transpose(0, 2, 1)
-            _scatter(dS, self.s_pid, contrib, self._unique["s"])
-        if len(self.m_pid):
-            _scatter(dm, self.m_pid, L[:, self.m_i].T, self._unique["m"])
+        dS, dm = self._cell_derivatives(B[:p, :], C[:, :p], B @ m, self.meanstructure)
         return Sigma, mu, dS, dm, (B, C, S, m)
+
+    def conditional_delta(self, theta, yidx, xidx):
+        """Moments of the observed ``yidx`` given the exogenous observed ``xidx``
+        (lavaan's conditional.x): residual covariance Σ_y|x, intercepts μ_y|x, slopes
+        Π = B[y, x], and their derivatives (npar, ...).
+
+        The x variables have no incoming paths, so y = Πx + (the rest); Σ_y|x is the
+        implied covariance with the variances and covariances of x set to zero.
+        """
+        A, S, m = self.matrices(theta)
+        S[np.ix_(xidx, xidx)] = 0.0
+        m[xidx] = 0.0
+        B = small_inv(self._eye - A)
+        L = B[yidx, :]
+        C = B @ S @ B.T
+        Bm = B @ m
+        dS, dm = self._cell_derivatives(L, C[:, yidx], Bm)
+        dP = np.zeros((self.npar, len(yidx), len(xidx)))
+        if len(self.a_pid):  # a path cell (i, j): dPi = B[y, i] B[j, x]
+            contrib = np.einsum("pc,cq->cpq", L[:, self.a_i], B[np.ix_(self.a_j, xidx)])
+            _scatter(dP, self.a_pid, contrib, self._unique["a"])
+        return C[np.ix_(yidx, yidx)], Bm[yidx], B[np.ix_(yidx, xidx)], dS, dm, dP

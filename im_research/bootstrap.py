@@ -169,20 +169,24 @@ class _WLSMVRefitter(_Refitter):
         super().__init__(res)
         self.frames = [st.data[res.observed] for st in res._stats]
         groups = res._problem.groups
-        self.ordered = [v for v, num in zip(res.observed, groups[0].ws.numeric) if not num]
+        ws0 = groups[0].ws
+        self.items, self.exo = list(ws0.names), list(ws0.exo)
+        self.ordered = [v for v, num in zip(ws0.names, ws0.numeric) if not num]
         self.th_names = [gr.ws.th_names for gr in groups]
         self.th_pids = [gr.th_pid for gr in groups]
         self.scale_pids = [gr.scale_pid for gr in groups]
         self.npar = res.npar
 
     def refit(self, row_sets):
-        from .ordinal import wls_statistics
+        from .ordinal import wls_statistics, wls_statistics_conditional
         from .wlsmv import DWLSProblem
 
         try:
             wstats = []
             for frame, rows, names in zip(self.frames, row_sets, self.th_names):
-                ws = wls_statistics(frame.iloc[np.asarray(rows)], self.names, self.ordered)
+                part = frame.iloc[np.asarray(rows)]
+                ws = (wls_statistics_conditional(part, self.items, self.exo) if self.exo
+                      else wls_statistics(part, self.items, self.ordered))
                 if ws.th_names != names:  # a category vanished in this resample
                     return None
                 wstats.append(ws)

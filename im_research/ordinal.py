@@ -41,7 +41,8 @@ from scipy import optimize, special
 
 from .errors import DataError
 
-__all__ = ["thresholds", "polychoric", "wls_statistics", "WLSStatistics"]
+__all__ = ["thresholds", "polychoric", "wls_statistics", "wls_statistics_conditional",
+           "WLSStatistics"]
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(40)
 
@@ -236,12 +237,18 @@ class WLSStatistics:
     nobs: int
     numeric: np.ndarray = None
     var: np.ndarray = None
+    slopes: np.ndarray = None
+    exo: list = None
 
     def __post_init__(self):
         if self.numeric is None:
             self.numeric = np.zeros(len(self.names), dtype=bool)
         if self.var is None:
             self.var = np.zeros(0)
+        if self.slopes is None:
+            self.slopes = np.zeros((len(self.names), 0))
+        if self.exo is None:
+            self.exo = []
 
     @property
     def pairs(self):
@@ -260,15 +267,18 @@ class WLSStatistics:
 
     @property
     def n_fixed_block(self):
-        """Number of leading ``wls_obs`` entries that are thresholds, means or variances."""
-        return len(self.th) + len(self.var)
+        """Number of leading ``wls_obs`` entries that are thresholds, means, slopes on
+        the covariates or variances."""
+        return len(self.th) + self.slopes.size + len(self.var)
 
     @property
     def wls_obs(self):
-        """Thresholds (and −means), variances of the continuous variables, then the
-        off-diagonal covariances (lavaan's ``wls.obs``)."""
+        """Thresholds (and −means), slopes on the covariates (covariate by covariate),
+        variances of the continuous variables, then the off-diagonal (residual)
+        covariances (lavaan's ``wls.obs``)."""
         ii, jj = self.pairs
-        return np.concatenate([self.th, self.var, self.cov[ii, jj]])
+        return np.concatenate([self.th, self.slopes.T.ravel(), self.var,
+                               self.cov[ii, jj]])
 
 
 def _bv_cell_terms(t1, t2, rho):
@@ -510,3 +520,185 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
         W = W * np.outer(flip, flip)
     return WLSStatistics(columns, th, th_var, th_names, cor, n * W, n, numeric,
                          np.array(var, dtype=float))
+
+
+# ---------------------------------------------------------------------------------------
+# with observed covariates (lavaan's conditional.x): probit regressions and residual
+# polychoric correlations
+# ---------------------------------------------------------------------------------------
+def _pdf(z):
+    zf = np.where(np.isfinite(z), z, 0.0)
+    return np.where(np.isfinite(z), np.exp(-zf * zf / 2) / np.sqrt(2 * np.pi), 0.0)
+
+
+def _probit_regression(codes, K, X, name):
+    """ML ordinal probit regression P(y = k | x) = Φ(τ_k − x'β) − Φ(τ_{k−1} − x'β) by
+    Fisher scoring. Returns (tau, beta, scores of tau (n, K-1), scores of beta (n, q),
+    lower and upper bounds per case)."""
+    n, q = X.shape
+    counts = np.bincount(codes, minlength=K)
+    tau = special.ndtri(np.cumsum(counts)[:-1] / n)
+    beta = np.zeros(q)
+
+    def pieces(tau, beta):
+        eta = X @ beta
+        ext = np.concatenate([[-np.inf], tau, [np.inf]])
+        Z = ext[None, :] - eta[:, None]  # (n, K+1) bounds of every category
+        cdf = special.ndtr(Z)
+        return Z, np.maximum(np.diff(cdf, axis=1), 1e-300)
+
+    for _ in range(100):
+        Z, Pall = pieces(tau, beta)
+        dens = _pdf(Z)  # (n, K+1)
+        # dP_c/dtau_k: +phi(z_k) for c = k, -phi(z_k) for c = k+1; dP_c/dbeta = -x(dens_hi - dens_lo)
+        dPt = np.zeros((n, K, K - 1))
+        for k in range(K - 1):
+            dPt[:, k, k] = dens[:, k + 1]
+            dPt[:, k + 1, k] = -dens[:, k + 1]
+        dPb = -(dens[:, 1:] - dens[:, :-1])[:, :, None] * X[:, None, :]  # (n, K, q)
+        dP = np.concatenate([dPt, dPb], axis=2)
+        obs = dP[np.arange(n), codes] / Pall[np.arange(n), codes][:, None]
+        grad = obs.sum(axis=0)
+        info = np.einsum("nkp,nkr,nk->pr", dP, dP, 1 / Pall)
+        step = np.linalg.solve(info, grad)
+        tau, beta = tau + step[:K - 1], beta + step[K - 1:]
+        if np.max(np.abs(step)) < 1e-11:
+            break
+    else:
+        raise DataError(f"the probit regression of {name!r} on the covariates did not "
+                        "converge; check for categories that a covariate predicts perfectly")
+    if np.any(np.diff(tau) <= 0):
+        raise DataError(f"thresholds of {name!r} are not increasing given the covariates")
+    Z, Pall = pieces(tau, beta)
+    dens = _pdf(Z)
+    rows = np.arange(n)
+    hi, lo = Z[rows, codes + 1], Z[rows, codes]
+    lik = Pall[rows, codes]
+    sc_tau = _threshold_scores(codes, K, lik, dens[rows, codes + 1], dens[rows, codes])
+    sc_beta = -X * ((dens[rows, codes + 1] - dens[rows, codes]) / lik)[:, None]
+    return tau, beta, sc_tau, sc_beta, lo, hi
+
+
+def _bv_probs_cases(lo1, hi1, lo2, hi2, rho):
+    F = (_phi2(hi1, hi2, rho) - _phi2(lo1, hi2, rho) - _phi2(hi1, lo2, rho)
+         + _phi2(lo1, lo2, rho))
+    return np.maximum(F, np.sqrt(np.finfo(float).eps))
+
+
+def _phi2_pdf(h, k, rho):
+    fin = np.isfinite(h) & np.isfinite(k)
+    hf, kf = np.where(fin, h, 0.0), np.where(fin, k, 0.0)
+    R2 = 1 - rho * rho
+    return np.where(fin, np.exp(-(hf * hf - 2 * rho * hf * kf + kf * kf) / (2 * R2))
+                    / (2 * np.pi * np.sqrt(R2)), 0.0)
+
+
+def _residual_polychoric(lo1, hi1, lo2, hi2, bound=0.995):
+    """ML correlation of two ordered variables given the covariates (case-specific
+    bounds), lavaan's ``lav_bvord_cor_twostep_fit`` with eXo."""
+    def negll(r):
+        return -np.sum(np.log(_bv_probs_cases(lo1, hi1, lo2, hi2, r)))
+
+    res = optimize.minimize_scalar(negll, bounds=(-bound, bound), method="bounded",
+                                   options={"xatol": 1e-11})
+    return float(res.x)
+
+
+def _bvord_scores_cases(lo1, hi1, lo2, hi2, rho, c1, K1, c2, K2, X):
+    """Casewise scores of a residual polychoric pair (lavaan ``lav_bvord_cor_scores``
+    with covariates): d/d rho, d/d thresholds and d/d slopes of both variables."""
+    lik = _bv_probs_cases(lo1, hi1, lo2, hi2, rho)
+    d_rho = (_phi2_pdf(hi1, hi2, rho) - _phi2_pdf(lo1, hi2, rho) - _phi2_pdf(hi1, lo2, rho)
+             + _phi2_pdf(lo1, lo2, rho)) / lik
+    R = np.sqrt(1 - rho * rho)
+
+    def edge(u, v_hi, v_lo):
+        uf = np.where(np.isfinite(u), u, 0.0)
+        return _pdf(u) * (special.ndtr((v_hi - rho * uf) / R) - special.ndtr((v_lo - rho * uf) / R))
+
+    z1_hi, z1_lo = edge(hi1, hi2, lo2), edge(lo1, hi2, lo2)
+    z2_hi, z2_lo = edge(hi2, hi1, lo1), edge(lo2, hi1, lo1)
+    th1 = _threshold_scores(c1, K1, lik, z1_hi, z1_lo)
+    th2 = _threshold_scores(c2, K2, lik, z2_hi, z2_lo)
+    sl1 = X * ((z1_lo - z1_hi) / lik)[:, None]
+    sl2 = X * ((z2_lo - z2_hi) / lik)[:, None]
+    return d_rho, th1, th2, sl1, sl2
+
+
+def wls_statistics_conditional(data: pd.DataFrame, columns, exo) -> WLSStatistics:
+    """Thresholds, slopes on the covariates ``exo`` and residual polychoric correlations
+    of ordered ``columns`` with their Γ, as lavaan's ``muthen1984`` with
+    ``conditional.x = TRUE`` (the default when ordered outcomes have observed
+    predictors).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from im_research.ordinal import wls_statistics_conditional
+    >>> rng = np.random.default_rng(1); x = rng.normal(size=300)
+    >>> df = pd.DataFrame({"x": x, "a": np.digitize(x + rng.normal(size=300), [-1, 0, 1]),
+    ...                    "b": np.digitize(x + rng.normal(size=300), [-1, 1])})
+    >>> st = wls_statistics_conditional(df, ["a", "b"], ["x"])
+    >>> st.slopes.shape, len(st.wls_obs)   # 3 + 2 thresholds, 2 slopes, 1 correlation
+    ((2, 1), 8)
+    """
+    columns, exo = list(columns), list(exo)
+    sub = data[columns + exo]
+    if sub.isna().any().any():
+        bad = sub.columns[sub.isna().any()].tolist()
+        raise DataError(f"wls_statistics_conditional needs complete rows; {bad} have "
+                        "missing values")
+    X = sub[exo].to_numpy(float)
+    n, p, q = len(sub), len(columns), len(exo)
+    codes, K, lohi, th, th_var, th_names, sc_th, slopes = {}, {}, {}, [], [], [], [], []
+    sc_sl = np.zeros((n, p * q))
+    for j, v in enumerate(columns):
+        cats, c, _ = _categories(sub[v], v)
+        codes[j], K[j] = c, len(cats)
+        tau, beta, s_tau, s_beta, lo, hi = _probit_regression(c, len(cats), X, v)
+        lohi[j] = (lo, hi)
+        th.append(tau)
+        th_var += [j] * len(tau)
+        th_names += [f"{v}|t{k + 1}" for k in range(len(tau))]
+        sc_th.append(s_tau)
+        slopes.append(beta)
+        sc_sl[:, [k * p + j for k in range(q)]] = s_beta
+    th = np.concatenate(th)
+    nth = len(th)
+    start = np.concatenate([[0], np.cumsum([blk.shape[1] for blk in sc_th])])
+
+    def sl_cols(j):
+        return [nth + k * p + j for k in range(q)]
+
+    n11 = nth + p * q
+    jj, ii = np.triu_indices(p, 1)
+    npair = len(ii)
+    cor = np.eye(p)
+    sc_cor = np.zeros((n, npair))
+    A21 = np.zeros((npair, n11))
+    for k, (i, j) in enumerate(zip(ii, jj)):
+        (lo1, hi1), (lo2, hi2) = lohi[i], lohi[j]
+        rho = _residual_polychoric(lo1, hi1, lo2, hi2)
+        cor[i, j] = cor[j, i] = rho
+        d_rho, th1, th2, sl1, sl2 = _bvord_scores_cases(lo1, hi1, lo2, hi2, rho, codes[i],
+                                                        K[i], codes[j], K[j], X)
+        sc_cor[:, k] = d_rho
+        A21[k, start[i]:start[i + 1]] = d_rho @ th1
+        A21[k, start[j]:start[j + 1]] = d_rho @ th2
+        A21[k, sl_cols(i)] = d_rho @ sl1
+        A21[k, sl_cols(j)] = d_rho @ sl2
+    SC = np.hstack(sc_th + [sc_sl, sc_cor])
+    inner = SC.T @ SC
+    A11 = np.zeros((n11, n11))
+    for j in range(p):
+        idx = list(range(start[j], start[j + 1])) + sl_cols(j)
+        A11[np.ix_(idx, idx)] = inner[np.ix_(idx, idx)]
+    a22 = np.sum(sc_cor ** 2, axis=0)
+    Binv = np.zeros((n11 + npair, n11 + npair))
+    A11_inv = np.linalg.inv(A11)
+    Binv[:n11, :n11] = A11_inv
+    Binv[n11:, n11:] = np.diag(1 / a22)
+    Binv[n11:, :n11] = -(A21 / a22[:, None]) @ A11_inv
+    gamma = n * (Binv @ inner @ Binv.T)
+    return WLSStatistics(columns, th, np.array(th_var, dtype=int), th_names, cor, gamma, n,
+                         slopes=np.array(slopes).reshape(p, q), exo=exo)

@@ -5,7 +5,8 @@ Both use *model-implied* variances (not sample variances), as lavaan does:
 - ``std_lv`` rescales latent variables to unit variance;
 - ``std_all`` rescales latent and observed variables;
 - a (residual) covariance becomes ``theta_ij / sqrt(theta_ii * theta_jj)``, i.e. a
-  residual *correlation* (lavaan's ``cov.std = TRUE``), and a residual variance becomes
+  residual *correlation* (lavaan's ``cov.std = TRUE``; for ``std_lv`` only latent
+  variables are rescaled, by their residual variances), and a residual variance becomes
   the share of unexplained variance.
 """
 
@@ -47,16 +48,20 @@ def standardize_values(ops, lhss, rhss, est, C, S, ov, lv):
                 std_lv[k] = e / sd_lv[i] ** 2
                 std_all[k] = e / sd_all[i] ** 2
             else:
-                std_lv[k] = e / (sd_lv[i] * sd_lv[j])
+                # (residual) covariances are scaled by the (residual) variances, also in
+                # std_lv for latent variables (lavaan's cov.std = TRUE)
+                v_i = S[i, i] if names[i] in lvset else 1.0
+                v_j = S[j, j] if names[j] in lvset else 1.0
+                std_lv[k] = e / np.sqrt(v_i * v_j) if v_i * v_j > 0 else np.nan
                 denom = S[i, i] * S[j, j]
                 std_all[k] = e / np.sqrt(denom) if denom > 0 else np.nan
         elif op in ("~1", "|"):
             i = pos[lhs]
             std_lv[k] = e / sd_lv[i]
             std_all[k] = e / sd_all[i]
-        elif op == "~*~":  # scale factors of ordered items: delta * sd(y*) = 1
+        elif op == "~*~":  # scale factors of ordered items: delta * sd(y*) = 1 (lavaan)
             std_lv[k] = e
-            std_all[k] = e * sd_all[pos[lhs]]
+            std_all[k] = 1.0
     return std_lv, std_all
 
 

@@ -27,9 +27,13 @@ lavaan conventions followed (they differ from some texts):
   without thresholds; ``srmr_mplus`` is not defined (NaN);
 - ``wrmr = √(T / number of statistics)``; GFI uses the DWLS weights.
 
-Ordered items must have no outgoing paths (they are indicators or outcomes); observed
-covariates predicting other variables (lavaan's conditional.x) are not supported; rows
-must be complete (incomplete ones are dropped and reported). Continuous variables can be
+Ordered items must have no outgoing paths (they are indicators or outcomes); rows must
+be complete (incomplete ones are dropped and reported). Observed covariates predicting
+other variables (``f ~ age``, fixed.x) follow lavaan's conditional.x: the statistics are
+thresholds and slopes of probit regressions of the items on the covariates and residual
+polychorics (:func:`im_research.ordinal.wls_statistics_conditional`); the model's
+moments are those given the covariates (``_ram.RAM.conditional_delta``); every outcome
+must then be ordered. Continuous variables can be
 mixed in (``ordered=[...]`` naming only the ordinal ones): they contribute means,
 variances, polyserial and Pearson correlations to the statistics, keep free intercepts
 and residual variances, and lavaan's robust (catML) CFI/TLI/RMSEA are then NaN.
@@ -57,7 +61,7 @@ from scipy import special
 
 from .errors import ConvergenceError, DataError, DataWarning, ModelSyntaxError
 from .fitmeasures import incremental_indices, rmsea_ci
-from .ordinal import WLSStatistics, wls_statistics
+from .ordinal import WLSStatistics, wls_statistics, wls_statistics_conditional
 
 __all__ = ["prepare_ordinal_data", "ordinal_partable", "DWLSProblem", "wlsmv_inference",
            "fit_wlsmv"]
@@ -85,14 +89,21 @@ def _resolve_ordered(ordered, ov):
     return [v for v in ov if v in ordered]
 
 
-def prepare_ordinal_data(data: pd.DataFrame, ov, ordered):
+def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=()):
     """Complete rows of the model's variables (ordered ones as numeric codes), the
     dropped row labels and the ordered names.
 
     Ordered pandas Categoricals become their category codes; other columns must be
     numeric. Incomplete rows are dropped (listwise, reported with a ``DataWarning``).
     """
-    names = _resolve_ordered(ordered, ov)
+    if ordered is not True and not isinstance(ordered, str):
+        declared = [v for v in exo if v in list(ordered)]
+        if declared:
+            raise DataError(f"covariate(s) {declared} are declared ordered; observed "
+                            "covariates enter with their values (lavaan's conditional.x). "
+                            "Leave them out of ordered=, or make each a single-indicator "
+                            "factor to treat it as an ordered item")
+    names = _resolve_ordered(ordered, [v for v in ov if v not in exo])
     sub = pd.DataFrame(index=data.index)
     for v in ov:
         col = data[v]
@@ -243,7 +254,9 @@ class _Group:
     """One group's statistics, weights and parameter positions.
 
     ``th_pid`` has one entry per threshold-block statistic (−1 for the means of
-    continuous variables), ``scale_pid`` one per variable (−1: δ fixed at 1)."""
+    continuous variables), ``scale_pid`` one per variable (−1: δ fixed at 1). With
+    covariates (``ws.exo``) the moments are those of the items given the covariates
+    (lavaan's conditional.x): thresholds, slopes Π and residual correlations."""
 
     def __init__(self, ram, ws: WLSStatistics, th_pid, scale_pid, fg, cg):
         self.ram, self.ws = ram, ws
@@ -256,7 +269,10 @@ class _Group:
         self.num = np.flatnonzero(ws.numeric)
         self.scale_pid = np.asarray(scale_pid, dtype=int)
         self.nth = len(self.th_pid)
-        self.nfix = ws.n_fixed_block  # thresholds, means and variances come first
+        self.nsl = ws.slopes.size
+        self.nfix = ws.n_fixed_block  # thresholds, slopes, means, variances come first
+        self.yidx = np.array([ram.ov.index(v) for v in ws.names])
+        self.xidx = np.array([ram.ov.index(v) for v in ws.exo], dtype=int)
         self.fg = fg  # N_g / N (information, Gamma weights)
         self.cg = cg  # (N_g - 1) / N (lavaan's objective)
 
@@ -266,24 +282,42 @@ class _Group:
         d[free] = theta[self.scale_pid[free]]
         return d
 
+    def moments(self, theta, derivs=False):
+        """(Σ, μ, Π) of the items (given the covariates), with derivatives if asked."""
+        y = self.yidx
+        if len(self.xidx):
+            out = self.ram.conditional_delta(theta, y, self.xidx)
+            return out if derivs else out[:3]
+        if derivs:
+            Sigma, mu, dS, dm, _ = self.ram.delta(theta)
+            return (Sigma[np.ix_(y, y)], mu[y], np.zeros((len(y), 0)), dS[:, y][:, :, y],
+                    dm[:, y], np.zeros((self.ram.npar, len(y), 0)))
+        Sigma, mu = self.ram.implied(theta)[:2]
+        return Sigma[np.ix_(y, y)], mu[y], np.zeros((len(y), 0))
+
     def sigma(self, theta):
-        Sigma0, mu0 = self.ram.implied(theta)[:2]
+        Sigma0, mu0, Pi = self.moments(theta)
         d = self.delta_scale(theta)
         tv = self.th_var
         tau = np.where(self.th_free, theta[np.maximum(self.th_pid, 0)], 0.0)
         th = d[tv] * (tau - mu0[tv])  # -mean for continuous variables
-        return np.concatenate([th, Sigma0[self.num, self.num],
+        slopes = (d[:, None] * Pi).T.ravel()  # covariate by covariate
+        return np.concatenate([th, slopes, Sigma0[self.num, self.num],
                                d[self.ii] * d[self.jj] * Sigma0[self.ii, self.jj]])
 
     def jacobian(self, theta, npar):
-        Sigma0, mu0, dS, dm, _ = self.ram.delta(theta)
+        Sigma0, mu0, Pi, dS, dm, dP = self.moments(theta, derivs=True)
         d = self.delta_scale(theta)
         tv, ii, jj, nf = self.th_var, self.ii, self.jj, self.nfix
+        n0, n1 = self.nth, self.nth + self.nsl
+        p = len(d)
         D = np.zeros((len(self.s), npar))
         rows = np.flatnonzero(self.th_free)
         np.add.at(D, (rows, self.th_pid[rows]), d[tv][rows])
-        D[:self.nth] -= (dm[:, tv] * d[tv]).T
-        D[self.nth:nf] = dS[:, self.num, self.num].T
+        D[:n0] -= (dm[:, tv] * d[tv]).T
+        if self.nsl:
+            D[n0:n1] = (dP * d[None, :, None]).transpose(0, 2, 1).reshape(npar, -1).T
+        D[n1:nf] = dS[:, self.num, self.num].T
         D[nf:] = (dS[:, ii, jj] * (d[ii] * d[jj])).T
         free = self.scale_pid >= 0
         if free.any():
@@ -292,6 +326,9 @@ class _Group:
             sp = self.scale_pid
             for k in np.flatnonzero(free[tv]):
                 D[k, sp[tv[k]]] += tau_minus_mu[k]
+            for j in np.flatnonzero(free):
+                for c in range(Pi.shape[1]):
+                    D[n0 + c * p + j, sp[j]] += Pi[j, c]
             for k, (i, j) in enumerate(zip(ii, jj)):
                 if free[i]:
                     D[nf + k, sp[i]] += d[j] * Sigma0[i, j]
@@ -481,7 +518,8 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
     # with free scale factors (equal thresholds across groups) lavaan 0.6-14 cannot build
     # the catML model and reports the robust indices as NA; so do we
     free_scale = any((gr.scale_pid >= 0).any() for gr in groups)
-    continuous = any(len(gr.num) for gr in groups)  # lavaan: catML only for all-ordered
+    # lavaan: catML only for all-ordered items without covariates (conditional.x)
+    continuous = any(len(gr.num) or len(gr.xidx) for gr in groups)
     cat = None if free_scale or continuous else _catml(problem, Ps, Ds, Einv, df3)
     for suffix, (t, tb) in {"": (T, TB), "_scaled": (ss["stat"], ssb["stat"])}.items():
         inc = incremental_indices(t, df, tb, dfB)
@@ -522,6 +560,7 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
         ss_cor = float(np.sum(r_cor[tri] ** 2))
         ss_th = float(np.sum(res_th ** 2))  # y* thresholds: sd 1
         n_tri, n_off = p * (p + 1) // 2, p * (p - 1) // 2
+        n_tri += len(gr.xidx)  # lavaan counts one more element per covariate
         acc["rmr"] += gr.fg * np.sqrt((ss_raw + ss_th) / (n_tri + n_th))
         acc["rmr_nomean"] += gr.fg * np.sqrt(ss_raw / n_tri)
         acc["srmr"] += gr.fg * np.sqrt((ss_cor + ss_th) / (n_tri + n_th))
@@ -551,7 +590,7 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
 # ---------------------------------------------------------------------------------------
 # driver used by im_research.fit(..., ordered=...)
 # ---------------------------------------------------------------------------------------
-def _group_statistics(sub, ov, ordered, groups, group_labels, group):
+def _group_statistics(sub, ov, ordered, groups, group_labels, group, exo=()):
     """Per-group WLS statistics; every group must show every category of every item."""
     pooled = {v: np.sort(sub[v].unique()) for v in ordered}
     out = []
@@ -570,7 +609,8 @@ def _group_statistics(sub, ov, ordered, groups, group_labels, group):
                         f"{'y' if len(absent) == 1 else 'ies'} {shown} in group {gl!r} "
                         f"(column {group!r}); thresholds cannot be compared. Merge sparse "
                         "categories (e.g. recode 1 and 2 together) before fitting")
-        out.append(wls_statistics(part, ov, ordered))
+        out.append(wls_statistics_conditional(part, ov, list(exo)) if exo else
+                   wls_statistics(part, ov, ordered))
     return out
 
 
@@ -603,16 +643,31 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     ov = info.ov
     if any(v not in data.columns for v in ov):
         _check_columns(data, ov, info.lv)  # raises with suggestions
-    if info.ov_x and fixed_x:
+    exo = list(info.ov_x)
+    if exo and not fixed_x:
         raise ModelSyntaxError(
-            f"observed covariates {info.ov_x} predict other variables; with ordered= "
-            "this needs lavaan's conditional.x approach, which is not available yet. "
-            "Make each covariate a single-indicator factor (e.g. 'f_age =~ age') or use "
-            "fixed_x=False")
-    sub, dropped, names = prepare_ordinal_data(data, ov, ordered)
+            f"observed covariates {exo} with ordered= need fixed_x=True (lavaan's "
+            "conditional.x); or make each a single-indicator factor ('f_age =~ age')")
+    sub, dropped, names = prepare_ordinal_data(data, ov, ordered, exo)
     sub = sub[ov]
+    yvars = [v for v in ov if v not in exo]
+    if exo and len(names) < len(yvars):
+        raise ModelSyntaxError(
+            f"with observed covariates {exo} every outcome must be ordered (continuous "
+            f"{[v for v in yvars if v not in names]} are not available yet); declare them "
+            "ordered or make each covariate a single-indicator factor ('f_age =~ age')")
     groups = data.loc[sub.index, group] if group is not None else None
-    wstats = _group_statistics(sub, ov, names, groups, group_labels, group)
+    wstats = _group_statistics(sub, yvars, names, groups, group_labels, group, exo)
+    if exo:  # the covariates' own moments are fixed at their sample values (fixed.x;
+        # lavaan's conditional.x uses the N - 1 divisor here)
+        for g, gl in enumerate(group_labels):
+            xg = (sub if gl is None else sub[groups == gl])[exo].to_numpy(float)
+            m_x, dev = xg.mean(axis=0), xg - xg.mean(axis=0)
+            c_x = dev.T @ dev / (len(xg) - 1)
+            for r in records:
+                if r["group"] == g and r["exo"]:
+                    i = exo.index(r["lhs"])
+                    r["value"] = m_x[i] if r["op"] == "~1" else c_x[i, exo.index(r["rhs"])]
     records = ordinal_partable(records, info, wstats, equal_thresholds=equal_th,
                                partial=th_partial, free_means="means" not in group_equal)
     pt = pd.DataFrame(records)
@@ -633,10 +688,18 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     problem = DWLSProblem(rams, wstats, th_pids, scale_pids, npar)
     stats = []
     for g, (gl, ws) in enumerate(zip(group_labels, wstats)):
-        mean = np.zeros(len(ov))
-        mean[ws.numeric] = -ws.th[[k for k, nm in enumerate(ws.th_names) if "~1" in nm]]
-        stats.append(SampleStats(ws.nobs, ws.cov, mean, list(ov),
-                                 sub if gl is None else sub[groups == gl],
+        part = sub if gl is None else sub[groups == gl]
+        yi = [ov.index(v) for v in ws.names]
+        cov, mean = np.zeros((len(ov), len(ov))), np.zeros(len(ov))
+        cov[np.ix_(yi, yi)] = ws.cov  # (residual) correlations of the items
+        mean[[ov.index(v) for v, num in zip(ws.names, ws.numeric) if num]] = \
+            -ws.th[[k for k, nm in enumerate(ws.th_names) if "~1" in nm]]
+        if exo:
+            xi = [ov.index(v) for v in exo]
+            xg = part[exo].to_numpy(float)
+            cov[np.ix_(xi, xi)] = np.cov(xg, rowvar=False).reshape(len(xi), -1)
+            mean[xi] = xg.mean(axis=0)
+        stats.append(SampleStats(ws.nobs, cov, mean, list(ov), part,
                                  dropped if g == 0 else []))
     theta0 = _start_values(records, info, stats, std_lv, npar)
     for g in reversed(range(G)):  # shared thresholds start at the first group's values
@@ -659,16 +722,17 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     # delta parameterization: residual variances make var(y*) = 1/delta^2 (1 when fixed)
     Ps = []
     for g, (ram, gr) in enumerate(zip(rams, problem.groups)):
-        Sigma0 = ram.implied(theta)[0]
+        Sigma0 = gr.moments(theta)[0]  # of the items (given the covariates)
         d = gr.delta_scale(theta)
         for k, r in enumerate(records):
             if (r["group"] == g and r["op"] == "~~" and r["lhs"] == r["rhs"]
                     and r["lhs"] in names):
-                i = ov.index(r["lhs"])
-                val = 1 / d[i] ** 2 - Sigma0[i, i]
+                j = gr.ws.names.index(r["lhs"])
+                val = 1 / d[j] ** 2 - Sigma0[j, j]
                 pt.at[k, "value"] = r["value"] = val
+                i = ov.index(r["lhs"])
                 ram.S0[i, i] = val
-        Ps.append(ram.implied(theta)[0] * np.outer(d, d))
+        Ps.append(gr.moments(theta)[0] * np.outer(d, d))
     n_th_par = len({p for tp in th_pids for p in tp})
     n_mean_par = len({r["pid"] for r in records
                       if r["op"] == "~1" and r["lhs"] in info.lv and r["pid"] >= 0})
@@ -681,9 +745,16 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     result._robust = {"vcov": vcov, "c": None}
     result._wlsmv = {"fit_measures": fm, **details, "wls_statistics": wstats}
     result._finalise()
-    # lavaan reports the implied moments of y* with unit variances
+    # lavaan reports the implied moments of y* with unit variances (given x)
     result._implied = [(P, None) for P in Ps]
-    result.implied_cov = result._group_frame(Ps, "cov")
+    items = wstats[0].names
+
+    def frames(mats):
+        out = [pd.DataFrame(m, index=items, columns=items) for m in mats]
+        return out[0] if G == 1 else dict(zip(group_labels, out))
+
+    result.implied_cov = frames(Ps)
+    result.sample_cov = frames([ws.cov for ws in wstats])
     result._flag_heywood(raise_on_heywood, stacklevel=3)
     return result
 

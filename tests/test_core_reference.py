@@ -47,6 +47,7 @@ CASES = {
     "corr_sd_input": _cor_sd_case,
     "hs_cfa_meanstructure": lambda: dict(data=_hs(), meanstructure=True),
     "hs_bifactor_or_crossload": lambda: dict(data=_hs()),
+    "hs_endogenous_cov": lambda: dict(data=_hs()),
     # replications from the bundled published summary statistics
     "bagozzi1980": lambda: ir.datasets.fit_inputs("bagozzi1980_salesforce"),
     "williams_anderson1994": lambda: ir.datasets.fit_inputs("williams_anderson1994"),

@@ -190,11 +190,46 @@ def test_ordered_names_are_checked(likert):
         ir.fit(model, data=data, ordered=[])
 
 
-def test_observed_covariates_with_ordered_items_are_refused(likert):
+def test_covariates_declared_ordered_or_continuous_outcomes_are_refused(likert):
     model, data = likert
-    with pytest.raises(ir.ModelSyntaxError, match=r"observed covariates \['x9'\].*"
-                                                  "conditional.x"):
-        ir.fit("visual =~ x1 + x2 + x3\nvisual ~ x9", data=data, ordered=HS_COLS[:3])
+    with pytest.raises(ir.DataError, match=r"covariate\(s\) \['x9'\] are declared ordered"):
+        ir.fit("visual =~ x1 + x2 + x3\nvisual ~ x9", data=data, ordered=HS_COLS)
+    mixed = load_reference_data("hs_mixed.csv")
+    with pytest.raises(ir.ModelSyntaxError, match=r"continuous \['x7'\] are not available"):
+        ir.fit("visual =~ x1 + x2 + x7\nvisual ~ x9", data=mixed, ordered=["x1", "x2"])
+
+
+def test_observed_covariates_use_lavaans_conditional_x():
+    # age and sex predict the factors: probit regressions of the items on the covariates,
+    # residual polychorics, slopes in Gamma; lavaan switches to conditional.x = TRUE
+    from im_research.ordinal import wls_statistics_conditional
+
+    ref = load_reference("hs_likert_covariates_wlsmv")
+    assert ref["conditional_x"] is True
+    data = load_reference_data("hs_likert_covariates.csv")
+    res = ir.fit(ref["model_syntax"], data=data, ordered=True)
+    m = _merged(ref, res)
+    for ours, theirs, tol in [("est", "est_lavaan", 1e-5), ("se", "se_lavaan", 1e-5),
+                              ("std_lv", "std.lv", 1e-5), ("std_all", "std.all", 1e-5)]:
+        assert np.max(np.abs(m[ours] - m[theirs].astype(float))) < tol, ours
+    for key, want in ref["fit_measures"].items():
+        got = res.fit_measures[key.replace(".", "_")]
+        if want is None:  # robust (catML) indices: not defined with covariates
+            assert math.isnan(got), key
+        else:
+            tol = 1e-4 if "ci." in key else 1e-5
+            assert math.isclose(got, want, rel_tol=tol, abs_tol=1e-8), (key, want, got)
+    ws = wls_statistics_conditional(data, HS_COLS[:6], ["age", "female"])
+    assert np.max(np.abs(ws.wls_obs - np.array(ref["wls_obs"]))) < 1e-6
+    G = np.array(ref["gamma"])
+    assert np.max(np.abs(ws.gamma - G)) < 1e-6 * np.abs(G).max()
+    rs = pd.Series(ref["rsquare"])
+    assert np.max(np.abs(res.rsquare[rs.index] - rs)) < 1e-5
+    mi = res.modindices(sort=False).merge(pd.DataFrame(ref["modindices"]),
+                                          on=["lhs", "op", "rhs"], suffixes=("", "_l"))
+    assert len(mi) == len(ref["modindices"])
+    assert np.max(np.abs(mi["mi"] - mi["mi_l"])) < 1e-3
+    assert list(res.sample_cov.index) == HS_COLS[:6]  # residual polychorics of the items
 
 
 def test_ordered_with_fiml_ml_or_a_wrong_group_is_refused(likert):

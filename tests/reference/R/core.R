@@ -105,3 +105,15 @@ blk <- fit_block(cfa(HS_MODEL, sample.cov = S, sample.nobs = 301),
 blk$input_cor <- mat_block(R)
 blk$input_sd <- as.list(sds)
 write_ref(blk, "corr_sd_input")
+
+# Two endogenous factors with correlated disturbances: std.lv of their covariance uses the
+# residual variances (cov.std = TRUE).
+ENDO_MODEL <- "
+visual  =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed   =~ x7 + x8 + x9
+visual  ~ speed
+textual ~ speed
+"
+run("hs_endogenous_cov", ENDO_MODEL, "sem(ENDO_MODEL, data = HolzingerSwineford1939)",
+    sem(ENDO_MODEL, data = HS))

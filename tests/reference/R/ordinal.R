@@ -164,3 +164,28 @@ wb <- cfa(BIN_MODEL, data = hsb, ordered = names(hsb))
 blk <- wlsmv_block(wb, "cfa('f =~ y1 + ... + y5', data = hs_binary, ordered = y1..y5)", BIN_MODEL)
 blk$polychoric_lavCor <- mat_block(lavCor(hsb, ordered = names(hsb)))
 write_ref(blk, "hs_binary_wlsmv")
+
+# 9. Observed covariates predicting factors of ordered items (lavaan switches to
+#    conditional.x = TRUE): probit regressions, residual polychorics, slopes in Gamma.
+hsx <- hsl
+hsx$age <- HS$ageyr + HS$agemo / 12
+hsx$female <- as.integer(HS$sex == 2)
+write.csv(hsx, file.path(DATA_DIR, "hs_likert_covariates.csv"), row.names = FALSE)
+hsx <- read.csv(file.path(DATA_DIR, "hs_likert_covariates.csv"))
+CX_MODEL <- "
+visual  =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+visual  ~ age + female
+textual ~ age
+"
+wx <- sem(CX_MODEL, data = hsx, ordered = paste0("x", 1:6))
+blk <- fit_block(wx, "sem(CX_MODEL, data = hs_likert_covariates, ordered = x1..x6)", CX_MODEL)
+blk$conditional_x <- lavInspect(wx, "options")$conditional.x
+blk$gamma <- unname(lavInspect(wx, "gamma"))
+blk$wls_obs <- unname(lavInspect(wx, "wls.obs"))
+blk$wls_obs_names <- names(lavInspect(wx, "wls.obs"))
+tst <- lavInspect(wx, "test")$scaled.shifted
+blk$test_scaled_shifted <- list(stat = tst$stat, shift_parameter = tst$shift.parameter,
+                                trace_UGamma = tst$trace.UGamma, trace_UGamma2 = tst$trace.UGamma2)
+blk$fmin <- wx@optim$fx
+write_ref(blk, "hs_likert_covariates_wlsmv")
