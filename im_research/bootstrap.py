@@ -185,8 +185,8 @@ class _WLSMVRefitter(_Refitter):
             wstats = []
             for frame, rows, names in zip(self.frames, row_sets, self.th_names):
                 part = frame.iloc[np.asarray(rows)]
-                ws = (wls_statistics_conditional(part, self.items, self.exo) if self.exo
-                      else wls_statistics(part, self.items, self.ordered))
+                ws = (wls_statistics_conditional(part, self.items, self.exo, self.ordered)
+                      if self.exo else wls_statistics(part, self.items, self.ordered))
                 if ws.th_names != names:  # a category vanished in this resample
                     return None
                 wstats.append(ws)

@@ -324,12 +324,21 @@ def _threshold_scores(codes, K, lik, upper, lower):
     return sc
 
 
-def _polyserial(z, codes, tau):
-    """Two-step polyserial correlation of a standardized continuous ``z`` with an ordered
-    variable (thresholds fixed), lavaan's ``lav_bvmix_cor_twostep_fit``."""
-    hi = np.concatenate([tau, [np.inf]])[codes]
-    lo = np.concatenate([[-np.inf], tau])[codes]
+def _pdf(z):
+    zf = np.where(np.isfinite(z), z, 0.0)
+    return np.where(np.isfinite(z), np.exp(-zf * zf / 2) / np.sqrt(2 * np.pi), 0.0)
 
+
+def _bounds(codes, tau):
+    """Lower and upper thresholds of each case's category."""
+    return (np.concatenate([[-np.inf], tau])[codes],
+            np.concatenate([tau, [np.inf]])[codes])
+
+
+def _polyserial(z, lo, hi):
+    """Two-step polyserial correlation of a standardized continuous ``z`` (a residual,
+    with covariates) with an ordered variable whose case bounds are ``lo``/``hi``
+    (thresholds fixed), lavaan's ``lav_bvmix_cor_twostep_fit``."""
     def negll(rho):
         R = np.sqrt(1 - rho * rho)
         P = special.ndtr((hi - rho * z) / R) - special.ndtr((lo - rho * z) / R)
@@ -340,18 +349,14 @@ def _polyserial(z, codes, tau):
     return float(res.x)
 
 
-def _bvmix_scores(z, sd, codes, tau, rho):
+def _bvmix_scores(z, sd, codes, K, lo, hi, rho):
     """Casewise scores of a continuous y1 (standardized ``z``, SD ``sd``) and an ordered
-    y2 at ``rho`` (lavaan ``lav_bvmix_cor_scores``): d/d rho, d/d mean1, d/d var1 and
-    d/d thresholds of y2."""
+    y2 with case bounds ``lo``/``hi`` at ``rho`` (lavaan ``lav_bvmix_cor_scores``):
+    d/d rho, d/d mean1, d/d var1, d/d thresholds of y2, and the factor that multiplies
+    the covariates in d/d slopes of y2."""
     R = np.sqrt(1 - rho * rho)
-    hi = np.concatenate([tau, [np.inf]])[codes]
-    lo = np.concatenate([[-np.inf], tau])[codes]
     a_hi, a_lo = (hi - rho * z) / R, (lo - rho * z) / R
-    f_hi = np.where(np.isfinite(a_hi), np.exp(-np.where(np.isfinite(a_hi), a_hi, 0) ** 2 / 2)
-                    / np.sqrt(2 * np.pi), 0.0)
-    f_lo = np.where(np.isfinite(a_lo), np.exp(-np.where(np.isfinite(a_lo), a_lo, 0) ** 2 / 2)
-                    / np.sqrt(2 * np.pi), 0.0)
+    f_hi, f_lo = _pdf(a_hi), _pdf(a_lo)
     P = np.maximum(special.ndtr(a_hi) - special.ndtr(a_lo), np.finfo(float).eps)
     diff = f_hi - f_lo
     d_mu = (z + rho / R * diff / P) / sd
@@ -359,8 +364,9 @@ def _bvmix_scores(z, sd, codes, tau, rho):
     t_hi = np.where(np.isfinite(hi), hi, 0.0)
     t_lo = np.where(np.isfinite(lo), lo, 0.0)
     d_rho = (f_hi * (t_hi * rho - z) - f_lo * (t_lo * rho - z)) / (R ** 3 * P)
-    d_th = _threshold_scores(codes, len(tau) + 1, P * R, f_hi, f_lo)
-    return d_rho, d_mu, d_var, d_th
+    d_th = _threshold_scores(codes, K, P * R, f_hi, f_lo)
+    d_sl2 = -diff / (R * P)  # times x: d/d slopes of y2
+    return d_rho, d_mu, d_var, d_th, d_sl2
 
 
 def _bvreg_scores(z1, z2, sd1, sd2, rho):
@@ -374,6 +380,81 @@ def _bvreg_scores(z1, z2, sd1, sd2, rho):
     d_var1 = -(0.5 - (z1 * z1 - rho * z1 * z2) / (2 * R)) / sd1 ** 2
     d_var2 = -(0.5 - (z2 * z2 - rho * z1 * z2) / (2 * R)) / sd2 ** 2
     return d_rho, d_mu1, d_mu2, d_var1, d_var2
+
+
+def _continuous_pair(z1, z2, sd1, sd2, X, cols1, cols2):
+    """Pearson (residual) correlation of two continuous variables with its casewise
+    score and the A21/H21/H22 entries; ``cols`` = (mean column, slope columns, variance
+    column) of each variable in the univariate block."""
+    rho = float(np.mean(z1 * z2))  # the two-step ML correlation
+    d_rho, d_mu1, d_mu2, d_var1, d_var2 = _bvreg_scores(z1, z2, sd1, sd2, rho)
+    a21 = {cols1[0]: d_rho @ d_mu1, cols2[0]: d_rho @ d_mu2,
+           cols1[2]: d_rho @ d_var1, cols2[2]: d_rho @ d_var2}
+    for c, v in zip(cols1[1], d_rho @ (X * d_mu1[:, None])):
+        a21[c] = v
+    for c, v in zip(cols2[1], d_rho @ (X * d_mu2[:, None])):
+        a21[c] = v
+    h21 = {cols1[2]: sd2 * rho / (2 * sd1), cols2[2]: sd1 * rho / (2 * sd2)}
+    return rho, d_rho, a21, h21, sd1 * sd2
+
+
+def _mixed_pair(z, sd, X, codes, K, lo, hi, cols_c, th_cols_o, sl_cols_o):
+    """Polyserial (residual) correlation of a continuous and an ordered variable with its
+    casewise score and the A21/H21/H22 entries (columns as in :func:`_continuous_pair`)."""
+    rho = _polyserial(z, lo, hi)
+    d_rho, d_mu, d_var, d_th, d_sl2 = _bvmix_scores(z, sd, codes, K, lo, hi, rho)
+    a21 = {cols_c[0]: d_rho @ d_mu, cols_c[2]: d_rho @ d_var}
+    for c, v in zip(th_cols_o, d_rho @ d_th):
+        a21[c] = v
+    for c, v in zip(cols_c[1], d_rho @ (X * d_mu[:, None])):
+        a21[c] = v
+    for c, v in zip(sl_cols_o, d_rho @ (X * d_sl2[:, None])):
+        a21[c] = v
+    return rho, d_rho, a21, {cols_c[2]: rho / (2 * sd)}, sd
+
+
+def _set_row(k, a21, h21, h, A21, H21, h22):
+    for c, v in a21.items():
+        A21[k, c] = v
+    for c, v in h21.items():
+        H21[k, c] = v
+    h22[k] = h
+
+
+def _muthen_gamma(SC, blocks, A21, sc_cor, H21, h22, mean_cols, names):
+    """N times lavaan's ``muthen1984`` sandwich: ``SC`` holds the casewise scores
+    (univariate statistics, then the pairs' correlations), ``blocks`` the columns of each
+    variable's univariate statistics (its "A11" block), ``A21`` the cross-products of the
+    pair scores with the univariate ones. With continuous variables ``H21``/``h22``
+    turn correlations into covariances and ``mean_cols`` flip to −mean (lavaan's
+    convention)."""
+    n, n11 = SC.shape[0], A21.shape[1]
+    npair = sc_cor.shape[1]
+    inner = SC.T @ SC
+    A11 = np.zeros((n11, n11))
+    for idx in blocks:
+        A11[np.ix_(idx, idx)] = inner[np.ix_(idx, idx)]
+    a22 = np.sum(sc_cor ** 2, axis=0)
+    if np.any(a22 == 0):
+        bad = [nm for nm, a in zip(names, a22) if a == 0]
+        raise DataError(f"the weight matrix cannot be built: no information on the "
+                        f"correlation(s) {bad}; check these items for (near-)empty "
+                        "categories")
+    A11_inv = np.linalg.inv(A11)
+    Binv = np.zeros((n11 + npair, n11 + npair))
+    Binv[:n11, :n11] = A11_inv
+    Binv[n11:, n11:] = np.diag(1 / a22)
+    Binv[n11:, :n11] = -(A21 / a22[:, None]) @ A11_inv
+    W = Binv @ inner @ Binv.T
+    if len(mean_cols):
+        H = np.eye(n11 + npair)
+        H[n11:, :n11] = H21
+        H[n11:, n11:] = np.diag(h22)
+        W = H @ W @ H.T
+        flip = np.ones(n11 + npair)
+        flip[list(mean_cols)] = -1
+        W = W * np.outer(flip, flip)
+    return n * W
 
 
 def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
@@ -455,29 +536,23 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
     H21 = np.zeros((npair, n11))
     h22 = np.ones(npair)
 
-    def th_cols(j):
-        return slice(start[j], start[j + 1])
+    X0 = np.zeros((n, 0))
+
+    def cols(j):
+        return start[j], [], var_col[j]
 
     for k, (i, j) in enumerate(zip(ii, jj)):
-        if numeric[i] and numeric[j]:
-            rho = float(np.mean(z[i] * z[j]))  # ML two-step = Pearson
-            d_rho, d_mu1, d_mu2, d_var1, d_var2 = _bvreg_scores(z[i], z[j], sd[i], sd[j], rho)
-            A21[k, th_cols(i)] = d_rho @ d_mu1
-            A21[k, th_cols(j)] = d_rho @ d_mu2
-            A21[k, var_col[i]] = d_rho @ d_var1
-            A21[k, var_col[j]] = d_rho @ d_var2
-            H21[k, var_col[i]] = sd[j] * rho / (2 * sd[i])
-            H21[k, var_col[j]] = sd[i] * rho / (2 * sd[j])
-            h22[k] = sd[i] * sd[j]
-        elif numeric[i] or numeric[j]:
-            c_, o_ = (i, j) if numeric[i] else (j, i)  # continuous, ordered
-            rho = _polyserial(z[c_], codes[o_], taus[o_])
-            d_rho, d_mu, d_var, d_th = _bvmix_scores(z[c_], sd[c_], codes[o_], taus[o_], rho)
-            A21[k, th_cols(c_)] = d_rho @ d_mu
-            A21[k, th_cols(o_)] = d_rho @ d_th
-            A21[k, var_col[c_]] = d_rho @ d_var
-            H21[k, var_col[c_]] = rho / (2 * sd[c_])
-            h22[k] = sd[c_]
+        if numeric[i] or numeric[j]:
+            if numeric[i] and numeric[j]:
+                rho, d_rho, a21, h21, h = _continuous_pair(z[i], z[j], sd[i], sd[j], X0,
+                                                          cols(i), cols(j))
+            else:
+                c_, o_ = (i, j) if numeric[i] else (j, i)  # continuous, ordered
+                lo, hi = _bounds(codes[o_], taus[o_])
+                rho, d_rho, a21, h21, h = _mixed_pair(
+                    z[c_], sd[c_], X0, codes[o_], len(taus[o_]) + 1, lo, hi, cols(c_),
+                    range(start[o_], start[o_ + 1]), [])
+            _set_row(k, a21, h21, h, A21, H21, h22)
         else:
             table = np.zeros((len(taus[i]) + 1, len(taus[j]) + 1))
             np.add.at(table, (codes[i], codes[j]), 1)
@@ -488,37 +563,16 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
             d_rho = dP[ci, cj] / lik
             d1 = _threshold_scores(ci, len(taus[i]) + 1, lik, up1[ci, cj], lo1[ci, cj])
             d2 = _threshold_scores(cj, len(taus[j]) + 1, lik, up2[ci, cj], lo2[ci, cj])
-            A21[k, th_cols(i)] = d_rho @ d1
-            A21[k, th_cols(j)] = d_rho @ d2
+            A21[k, start[i]:start[i + 1]] = d_rho @ d1
+            A21[k, start[j]:start[j + 1]] = d_rho @ d2
         cor[i, j] = cor[j, i] = rho
         sc_cor[:, k] = d_rho
     SC = np.hstack(sc_th + sc_var + [sc_cor])
-    inner = SC.T @ SC
-    A11 = np.zeros((n11, n11))
-    for j in range(p):
-        idx = list(range(start[j], start[j + 1])) + ([var_col[j]] if numeric[j] else [])
-        A11[np.ix_(idx, idx)] = inner[np.ix_(idx, idx)]
-    A11_inv = np.linalg.inv(A11)
-    a22 = np.sum(sc_cor ** 2, axis=0)
-    if np.any(a22 == 0):
-        bad = [f"{columns[i]}-{columns[j]}" for i, j, a in zip(ii, jj, a22) if a == 0]
-        raise DataError(f"the weight matrix cannot be built: no information on the "
-                        f"correlation(s) {bad}; check these items for (near-)empty "
-                        "categories")
-    Binv = np.zeros((n11 + npair, n11 + npair))
-    Binv[:n11, :n11] = A11_inv
-    Binv[n11:, n11:] = np.diag(1 / a22)
-    Binv[n11:, :n11] = -(A21 / a22[:, None]) @ A11_inv
-    W = Binv @ inner @ Binv.T
-    if numeric.any():  # from correlations to covariances, and -mean for the means
-        H = np.eye(n11 + npair)
-        H[n11:, :n11] = H21
-        H[n11:, n11:] = np.diag(h22)
-        W = H @ W @ H.T
-        flip = np.ones(n11 + npair)
-        flip[[start[j] for j in num_idx]] = -1
-        W = W * np.outer(flip, flip)
-    return WLSStatistics(columns, th, th_var, th_names, cor, n * W, n, numeric,
+    blocks = [list(range(start[j], start[j + 1])) + ([var_col[j]] if numeric[j] else [])
+              for j in range(p)]
+    gamma = _muthen_gamma(SC, blocks, A21, sc_cor, H21, h22, [start[j] for j in num_idx],
+                          [f"{columns[i]}-{columns[j]}" for i, j in zip(ii, jj)])
+    return WLSStatistics(columns, th, th_var, th_names, cor, gamma, n, numeric,
                          np.array(var, dtype=float))
 
 
@@ -526,11 +580,6 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
 # with observed covariates (lavaan's conditional.x): probit regressions and residual
 # polychoric correlations
 # ---------------------------------------------------------------------------------------
-def _pdf(z):
-    zf = np.where(np.isfinite(z), z, 0.0)
-    return np.where(np.isfinite(z), np.exp(-zf * zf / 2) / np.sqrt(2 * np.pi), 0.0)
-
-
 def _probit_regression(codes, K, X, name):
     """ML ordinal probit regression P(y = k | x) = Φ(τ_k − x'β) − Φ(τ_{k−1} − x'β) by
     Fisher scoring. Returns (tau, beta, scores of tau (n, K-1), scores of beta (n, q),
@@ -625,11 +674,13 @@ def _bvord_scores_cases(lo1, hi1, lo2, hi2, rho, c1, K1, c2, K2, X):
     return d_rho, th1, th2, sl1, sl2
 
 
-def wls_statistics_conditional(data: pd.DataFrame, columns, exo) -> WLSStatistics:
-    """Thresholds, slopes on the covariates ``exo`` and residual polychoric correlations
-    of ordered ``columns`` with their Γ, as lavaan's ``muthen1984`` with
+def wls_statistics_conditional(data: pd.DataFrame, columns, exo, ordered=None) -> WLSStatistics:
+    """Thresholds (or intercepts), slopes on the covariates ``exo`` and residual
+    correlations of ``columns`` with their Γ, as lavaan's ``muthen1984`` with
     ``conditional.x = TRUE`` (the default when ordered outcomes have observed
-    predictors).
+    predictors). Ordered variables get probit regressions and residual polychorics;
+    continuous ones (not in ``ordered``; default: all ordered) linear regressions,
+    residual polyserial and Pearson correlations.
 
     Examples
     --------
@@ -643,16 +694,35 @@ def wls_statistics_conditional(data: pd.DataFrame, columns, exo) -> WLSStatistic
     ((2, 1), 8)
     """
     columns, exo = list(columns), list(exo)
+    ordered = set(columns if ordered is None else ordered)
     sub = data[columns + exo]
     if sub.isna().any().any():
         bad = sub.columns[sub.isna().any()].tolist()
         raise DataError(f"wls_statistics_conditional needs complete rows; {bad} have "
                         "missing values")
     X = sub[exo].to_numpy(float)
+    X1 = np.column_stack([np.ones(len(X)), X])
     n, p, q = len(sub), len(columns), len(exo)
-    codes, K, lohi, th, th_var, th_names, sc_th, slopes = {}, {}, {}, [], [], [], [], []
+    numeric = np.array([v not in ordered for v in columns])
+    codes, K, lohi, z, sd = {}, {}, {}, {}, {}
+    th, th_var, th_names, sc_th, slopes, var, sc_var = [], [], [], [], [], [], []
     sc_sl = np.zeros((n, p * q))
     for j, v in enumerate(columns):
+        if numeric[j]:  # linear regression: intercept, slopes, residual variance (1/N)
+            y = sub[v].to_numpy(float)
+            coef = np.linalg.lstsq(X1, y, rcond=None)[0]
+            e = y - X1 @ coef
+            s2 = float(e @ e / n)
+            z[j], sd[j] = e / np.sqrt(s2), np.sqrt(s2)
+            th.append(np.array([-coef[0]]))
+            th_var.append(j)
+            th_names.append(f"{v}~1")
+            sc_th.append((e / s2)[:, None])
+            sc_sl[:, [k * p + j for k in range(q)]] = X * (e / s2)[:, None]
+            slopes.append(coef[1:])
+            var.append(s2)
+            sc_var.append((-0.5 / s2 + e * e / (2 * s2 * s2))[:, None])
+            continue
         cats, c, _ = _categories(sub[v], v)
         codes[j], K[j] = c, len(cats)
         tau, beta, s_tau, s_beta, lo, hi = _probit_regression(c, len(cats), X, v)
@@ -666,39 +736,51 @@ def wls_statistics_conditional(data: pd.DataFrame, columns, exo) -> WLSStatistic
     th = np.concatenate(th)
     nth = len(th)
     start = np.concatenate([[0], np.cumsum([blk.shape[1] for blk in sc_th])])
+    num_idx = np.flatnonzero(numeric)
+    var_col = {j: nth + p * q + k for k, j in enumerate(num_idx)}
 
     def sl_cols(j):
         return [nth + k * p + j for k in range(q)]
 
-    n11 = nth + p * q
+    n11 = nth + p * q + len(num_idx)
     jj, ii = np.triu_indices(p, 1)
     npair = len(ii)
     cor = np.eye(p)
     sc_cor = np.zeros((n, npair))
     A21 = np.zeros((npair, n11))
+    H21 = np.zeros((npair, n11))
+    h22 = np.ones(npair)
+    def cols(j):
+        return start[j], sl_cols(j), var_col[j]
+
     for k, (i, j) in enumerate(zip(ii, jj)):
-        (lo1, hi1), (lo2, hi2) = lohi[i], lohi[j]
-        rho = _residual_polychoric(lo1, hi1, lo2, hi2)
+        if numeric[i] or numeric[j]:
+            if numeric[i] and numeric[j]:
+                rho, d_rho, a21, h21, h = _continuous_pair(z[i], z[j], sd[i], sd[j], X,
+                                                          cols(i), cols(j))
+            else:
+                c_, o_ = (i, j) if numeric[i] else (j, i)
+                lo, hi = lohi[o_]
+                rho, d_rho, a21, h21, h = _mixed_pair(
+                    z[c_], sd[c_], X, codes[o_], K[o_], lo, hi, cols(c_),
+                    range(start[o_], start[o_ + 1]), sl_cols(o_))
+            _set_row(k, a21, h21, h, A21, H21, h22)
+        else:
+            (lo1, hi1), (lo2, hi2) = lohi[i], lohi[j]
+            rho = _residual_polychoric(lo1, hi1, lo2, hi2)
+            d_rho, th1, th2, sl1, sl2 = _bvord_scores_cases(lo1, hi1, lo2, hi2, rho, codes[i],
+                                                            K[i], codes[j], K[j], X)
+            A21[k, start[i]:start[i + 1]] = d_rho @ th1
+            A21[k, start[j]:start[j + 1]] = d_rho @ th2
+            A21[k, sl_cols(i)] = d_rho @ sl1
+            A21[k, sl_cols(j)] = d_rho @ sl2
         cor[i, j] = cor[j, i] = rho
-        d_rho, th1, th2, sl1, sl2 = _bvord_scores_cases(lo1, hi1, lo2, hi2, rho, codes[i],
-                                                        K[i], codes[j], K[j], X)
         sc_cor[:, k] = d_rho
-        A21[k, start[i]:start[i + 1]] = d_rho @ th1
-        A21[k, start[j]:start[j + 1]] = d_rho @ th2
-        A21[k, sl_cols(i)] = d_rho @ sl1
-        A21[k, sl_cols(j)] = d_rho @ sl2
-    SC = np.hstack(sc_th + [sc_sl, sc_cor])
-    inner = SC.T @ SC
-    A11 = np.zeros((n11, n11))
-    for j in range(p):
-        idx = list(range(start[j], start[j + 1])) + sl_cols(j)
-        A11[np.ix_(idx, idx)] = inner[np.ix_(idx, idx)]
-    a22 = np.sum(sc_cor ** 2, axis=0)
-    Binv = np.zeros((n11 + npair, n11 + npair))
-    A11_inv = np.linalg.inv(A11)
-    Binv[:n11, :n11] = A11_inv
-    Binv[n11:, n11:] = np.diag(1 / a22)
-    Binv[n11:, :n11] = -(A21 / a22[:, None]) @ A11_inv
-    gamma = n * (Binv @ inner @ Binv.T)
+    SC = np.hstack(sc_th + [sc_sl] + sc_var + [sc_cor])
+    blocks = [list(range(start[j], start[j + 1])) + sl_cols(j) +
+              ([var_col[j]] if numeric[j] else []) for j in range(p)]
+    gamma = _muthen_gamma(SC, blocks, A21, sc_cor, H21, h22, [start[j] for j in num_idx],
+                          [f"{columns[i]}-{columns[j]}" for i, j in zip(ii, jj)])
     return WLSStatistics(columns, th, np.array(th_var, dtype=int), th_names, cor, gamma, n,
+                         numeric, np.array(var, dtype=float),
                          slopes=np.array(slopes).reshape(p, q), exo=exo)

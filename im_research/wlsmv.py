@@ -32,8 +32,7 @@ be complete (incomplete ones are dropped and reported). Observed covariates pred
 other variables (``f ~ age``, fixed.x) follow lavaan's conditional.x: the statistics are
 thresholds and slopes of probit regressions of the items on the covariates and residual
 polychorics (:func:`im_research.ordinal.wls_statistics_conditional`); the model's
-moments are those given the covariates (``_ram.RAM.conditional_delta``); every outcome
-must then be ordered. Continuous variables can be
+moments are those given the covariates (``_ram.RAM.conditional_delta``). Continuous variables can be
 mixed in (``ordered=[...]`` naming only the ordinal ones): they contribute means,
 variances, polyserial and Pearson correlations to the statistics, keep free intercepts
 and residual variances, and lavaan's robust (catML) CFI/TLI/RMSEA are then NaN.
@@ -609,7 +608,7 @@ def _group_statistics(sub, ov, ordered, groups, group_labels, group, exo=()):
                         f"{'y' if len(absent) == 1 else 'ies'} {shown} in group {gl!r} "
                         f"(column {group!r}); thresholds cannot be compared. Merge sparse "
                         "categories (e.g. recode 1 and 2 together) before fitting")
-        out.append(wls_statistics_conditional(part, ov, list(exo)) if exo else
+        out.append(wls_statistics_conditional(part, ov, list(exo), ordered) if exo else
                    wls_statistics(part, ov, ordered))
     return out
 
@@ -651,11 +650,6 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     sub, dropped, names = prepare_ordinal_data(data, ov, ordered, exo)
     sub = sub[ov]
     yvars = [v for v in ov if v not in exo]
-    if exo and len(names) < len(yvars):
-        raise ModelSyntaxError(
-            f"with observed covariates {exo} every outcome must be ordered (continuous "
-            f"{[v for v in yvars if v not in names]} are not available yet); declare them "
-            "ordered or make each covariate a single-indicator factor ('f_age =~ age')")
     groups = data.loc[sub.index, group] if group is not None else None
     wstats = _group_statistics(sub, yvars, names, groups, group_labels, group, exo)
     if exo:  # the covariates' own moments are fixed at their sample values (fixed.x;

@@ -190,13 +190,10 @@ def test_ordered_names_are_checked(likert):
         ir.fit(model, data=data, ordered=[])
 
 
-def test_covariates_declared_ordered_or_continuous_outcomes_are_refused(likert):
+def test_covariates_declared_ordered_are_refused(likert):
     model, data = likert
     with pytest.raises(ir.DataError, match=r"covariate\(s\) \['x9'\] are declared ordered"):
         ir.fit("visual =~ x1 + x2 + x3\nvisual ~ x9", data=data, ordered=HS_COLS)
-    mixed = load_reference_data("hs_mixed.csv")
-    with pytest.raises(ir.ModelSyntaxError, match=r"continuous \['x7'\] are not available"):
-        ir.fit("visual =~ x1 + x2 + x7\nvisual ~ x9", data=mixed, ordered=["x1", "x2"])
 
 
 def test_observed_covariates_use_lavaans_conditional_x():
@@ -282,3 +279,30 @@ def test_reliability_of_ordinal_items_matches_semtools(name):
             values = dict(zip(rel.index, values))
         for factor, want in values.items():
             assert rel.loc[factor, col] == pytest.approx(want, abs=1e-5), (col, factor)
+
+
+def test_covariates_with_continuous_items():
+    # x1..x6 ordered, x7..x9 continuous, age and sex as covariates. lavaan 0.6-14 stops its
+    # residual polyserial optimiser near 1 for five pairs (it warns "correlation ... is
+    # (nearly) 1.0"); every other statistic and Gamma entry is compared with lavaan, and
+    # those five with lavaan's unconditional polyserials, which adjusting for age and sex
+    # should change little.
+    from im_research.ordinal import wls_statistics_conditional
+
+    ref = load_reference("hs_mixed_covariates_wlsmv")
+    data = load_reference_data("hs_mixed_covariates.csv")
+    ws = wls_statistics_conditional(data, HS_COLS, ["age", "female"], HS_COLS[:6])
+    names = ref["wls_obs_names"]
+    off = ["x5~~x8", "x5~~x9", "x6~~x7", "x6~~x8", "x6~~x9"]
+    keep = [k for k, nm in enumerate(names) if nm not in off]
+    assert np.max(np.abs(ws.wls_obs[keep] - np.array(ref["wls_obs"])[keep])) < 1e-6
+    G = np.array(ref["gamma"])
+    assert np.max(np.abs(ws.gamma - G)[np.ix_(keep, keep)]) < 1e-6 * np.abs(G).max()
+    marginal = load_reference("hs_mixed_wlsmv")
+    for nm in off:
+        k = names.index(nm)
+        unconditional = marginal["wls_obs"][marginal["wls_obs_names"].index(nm)]
+        assert abs(ws.wls_obs[k] - unconditional) < 0.1 < abs(ref["wls_obs"][k] - unconditional)
+    res = ir.fit(ref["model_syntax"], data=data, ordered=HS_COLS[:6])
+    m = _merged(ref, res)
+    assert np.max(np.abs(m["est"] - m["est_lavaan"])) < 1e-4  # the five get tiny weights

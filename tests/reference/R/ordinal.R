@@ -15,15 +15,14 @@ reliability_block <- function(fit) {
        alpha_ord = as.list(old["alpha.ord", ]))
 }
 
-wlsmv_block <- function(fit, call_text, syntax) {
+# fit_block plus the WLS pieces: statistics and their names, Gamma, the scaled-shifted
+# test details, fmin and the thresholds.
+wls_core_block <- function(fit, call_text, syntax) {
   blk <- fit_block(fit, call_text, syntax)
-  st <- lavInspect(fit, "sampstat")
-  blk$polychoric <- mat_block(st$cov)
-  blk$thresholds <- as.list(st$th)
+  blk$thresholds <- as.list(lavInspect(fit, "sampstat")$th)
   blk$gamma <- unname(lavInspect(fit, "gamma"))
-  blk$wls_v_diag <- diag(lavInspect(fit, "wls.v"))
   blk$wls_obs <- unname(lavInspect(fit, "wls.obs"))
-  blk$wls_est <- unname(lavInspect(fit, "wls.est"))
+  blk$wls_obs_names <- names(lavInspect(fit, "wls.obs"))
   tst <- lavInspect(fit, "test")$scaled.shifted
   blk$test_scaled_shifted <- list(stat = tst$stat, df = tst$df,
                                   scaling_factor = tst$scaling.factor,
@@ -31,6 +30,14 @@ wlsmv_block <- function(fit, call_text, syntax) {
                                   trace_UGamma = tst$trace.UGamma,
                                   trace_UGamma2 = tst$trace.UGamma2)
   blk$fmin <- fit@optim$fx
+  blk
+}
+
+wlsmv_block <- function(fit, call_text, syntax) {
+  blk <- wls_core_block(fit, call_text, syntax)
+  blk$polychoric <- mat_block(lavInspect(fit, "sampstat")$cov)
+  blk$wls_v_diag <- diag(lavInspect(fit, "wls.v"))
+  blk$wls_est <- unname(lavInspect(fit, "wls.est"))
   blk$reliability <- reliability_block(fit)
   blk
 }
@@ -107,16 +114,8 @@ mix[, c("x7", "x8", "x9")] <- HS[, c("x7", "x8", "x9")]
 write.csv(mix, file.path(DATA_DIR, "hs_mixed.csv"), row.names = FALSE)
 mix <- read.csv(file.path(DATA_DIR, "hs_mixed.csv"))
 wm <- cfa(HS_MODEL, data = mix, ordered = paste0("x", 1:6))
-blk <- fit_block(wm, "cfa(HS_MODEL, data = hs_mixed, ordered = x1..x6)", HS_MODEL)
-blk$gamma <- unname(lavInspect(wm, "gamma"))
-blk$wls_obs <- unname(lavInspect(wm, "wls.obs"))
-blk$wls_obs_names <- names(lavInspect(wm, "wls.obs"))
+blk <- wls_core_block(wm, "cfa(HS_MODEL, data = hs_mixed, ordered = x1..x6)", HS_MODEL)
 blk$sampstat_cov <- mat_block(lavInspect(wm, "sampstat")$cov)
-tst <- lavInspect(wm, "test")$scaled.shifted
-blk$test_scaled_shifted <- list(stat = tst$stat, shift_parameter = tst$shift.parameter,
-                                trace_UGamma = tst$trace.UGamma, trace_UGamma2 = tst$trace.UGamma2)
-blk$thresholds <- as.list(lavInspect(wm, "sampstat")$th)
-blk$fmin <- wm@optim$fx
 blk$reliability <- list(omega = as.list(compRelSEM(wm)),
                         omega_ystar = as.list(compRelSEM(wm, ord.scale = FALSE)),
                         ave = as.list(AVE(wm)))
@@ -179,13 +178,25 @@ visual  ~ age + female
 textual ~ age
 "
 wx <- sem(CX_MODEL, data = hsx, ordered = paste0("x", 1:6))
-blk <- fit_block(wx, "sem(CX_MODEL, data = hs_likert_covariates, ordered = x1..x6)", CX_MODEL)
+blk <- wls_core_block(wx, "sem(CX_MODEL, data = hs_likert_covariates, ordered = x1..x6)",
+                      CX_MODEL)
 blk$conditional_x <- lavInspect(wx, "options")$conditional.x
-blk$gamma <- unname(lavInspect(wx, "gamma"))
-blk$wls_obs <- unname(lavInspect(wx, "wls.obs"))
-blk$wls_obs_names <- names(lavInspect(wx, "wls.obs"))
-tst <- lavInspect(wx, "test")$scaled.shifted
-blk$test_scaled_shifted <- list(stat = tst$stat, shift_parameter = tst$shift.parameter,
-                                trace_UGamma = tst$trace.UGamma, trace_UGamma2 = tst$trace.UGamma2)
-blk$fmin <- wx@optim$fx
 write_ref(blk, "hs_likert_covariates_wlsmv")
+
+# 10. Covariates with ordered and continuous indicators together: x1..x6 ordered, x7..x9
+#     continuous (linear regressions on the covariates, residual polyserial/Pearson).
+hsxm <- hsx
+hsxm[, c("x7", "x8", "x9")] <- HS[, c("x7", "x8", "x9")]
+write.csv(hsxm, file.path(DATA_DIR, "hs_mixed_covariates.csv"), row.names = FALSE)
+hsxm <- read.csv(file.path(DATA_DIR, "hs_mixed_covariates.csv"))
+CXM_MODEL <- "
+visual  =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed   =~ x7 + x8 + x9
+visual  ~ age + female
+speed   ~ age
+"
+wxm <- sem(CXM_MODEL, data = hsxm, ordered = paste0("x", 1:6))
+blk <- wls_core_block(wxm, "sem(CXM_MODEL, data = hs_mixed_covariates, ordered = x1..x6)",
+                      CXM_MODEL)
+write_ref(blk, "hs_mixed_covariates_wlsmv")
