@@ -176,6 +176,7 @@ class _WLSMVRefitter(_Refitter):
         self.th_pids = [gr.th_pid for gr in groups]
         self.scale_pids = [gr.scale_pid for gr in groups]
         self.npar = res.npar
+        self.pairwise = res.missing == "pairwise"
 
     def refit(self, row_sets):
         from .ordinal import wls_statistics, wls_statistics_conditional
@@ -186,7 +187,8 @@ class _WLSMVRefitter(_Refitter):
             for frame, rows, names in zip(self.frames, row_sets, self.th_names):
                 part = frame.iloc[np.asarray(rows)]
                 ws = (wls_statistics_conditional(part, self.items, self.exo, self.ordered)
-                      if self.exo else wls_statistics(part, self.items, self.ordered))
+                      if self.exo else wls_statistics(part, self.items, self.ordered,
+                                                      pairwise=self.pairwise))
                 if ws.th_names != names:  # a category vanished in this resample
                     return None
                 wstats.append(ws)

@@ -543,7 +543,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         robust SEs and the Yuan-Bentler scaled test (``"MLR"``, needs raw data; see
         :mod:`im_research.robust`). ``"WLSMV"`` is the default (and the only choice) with
         ``ordered=``.
-    missing : {"listwise", "fiml"}
+    missing : {"listwise", "fiml", "pairwise"}
+        ``"pairwise"`` (with ``ordered=``, lavaan's option for WLSMV): thresholds from each
+        item's answers, polychorics from pairwise-present rows.
         ``"listwise"``: rows with missing values are dropped and the number is reported
         (warning and ``result.dropped_rows``). ``"fiml"``: full-information ML with a mean
         structure and observed-information SEs (lavaan ``missing = "ml"``; see
@@ -608,9 +610,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             raise ValueError(f"estimator={estimator!r} does not handle ordered= items; use "
                              "estimator='WLSMV' (the default with ordered=), or drop "
                              "ordered= to treat the codes as continuous (e.g. 'MLR')")
-        if missing != "listwise":
-            raise ValueError(f"missing={missing!r} is not available with ordered=; "
-                             "WLSMV uses complete rows (missing='listwise')")
+        if missing not in ("listwise", "pairwise"):
+            raise ValueError(f"missing={missing!r} is not available with ordered=; use "
+                             "'listwise' (complete rows) or 'pairwise' (lavaan's options)")
         if data is None:
             raise DataError("ordered= needs the raw data (data=): thresholds, polychoric "
                             "correlations and their weights come from the responses")
@@ -621,14 +623,17 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         return fit_wlsmv(model, parsed, pd.DataFrame(data), ordered=ordered, std_lv=std_lv,
                          fixed_x=fixed_x, start=start, max_iter=max_iter,
                          raise_on_heywood=raise_on_heywood, group=group,
-                         group_equal=group_equal, group_partial=group_partial)
+                         group_equal=group_equal, group_partial=group_partial,
+                         missing=missing)
     estimator = "ML" if estimator is None else str(estimator).upper()
     if estimator not in _ESTIMATORS:
         raise ValueError(f"estimator={estimator!r} is not available yet; use one of "
                          f"{_ESTIMATORS}" + (" (WLSMV needs ordered=)" if estimator ==
                                               "WLSMV" else ""))
     if missing not in _MISSING:
-        raise ValueError(f"missing={missing!r} is not available yet; use one of {_MISSING}")
+        raise ValueError(f"missing={missing!r} is not available yet; use one of {_MISSING}"
+                         + (" ('pairwise' is available with ordered=)"
+                            if missing == "pairwise" else ""))
     if (data is None) == (cov is None):
         raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
     if data is not None:

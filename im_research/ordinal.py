@@ -457,7 +457,8 @@ def _muthen_gamma(SC, blocks, A21, sc_cor, H21, h22, mean_cols, names):
     return n * W
 
 
-def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
+def wls_statistics(data: pd.DataFrame, columns, ordered=None,
+                   pairwise: bool = False) -> WLSStatistics:
     """Thresholds, polychoric correlations and their asymptotic covariance Γ.
 
     The statistics and Γ equal lavaan's ``lavInspect(fit, "sampstat")`` and
@@ -474,6 +475,10 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
         The variables.
     ordered : list of str, optional
         The ordered ones (default: all of ``columns``).
+    pairwise : bool
+        Use the available values of each variable and pair (lavaan's
+        ``missing = "pairwise"``): the casewise scores of a missing value are 0 and Γ is
+        scaled by the number of rows. Ordered variables only.
 
     Examples
     --------
@@ -488,12 +493,15 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
     columns = list(columns)
     ordered = set(columns if ordered is None else ordered)
     sub = data[columns]
-    if sub.isna().any().any():
-        bad = sub.columns[sub.isna().any()].tolist()
-        raise DataError(f"wls_statistics needs complete rows; {bad} have missing values "
-                        "(drop incomplete rows first, as fit(..., ordered=) does)")
-    n, p = sub.shape
     numeric = np.array([v not in ordered for v in columns])
+    has_na = sub.isna().any()
+    if has_na.any() and (not pairwise or has_na[list(numeric)].any()):
+        bad = sub.columns[has_na].tolist()
+        raise DataError(f"wls_statistics needs complete rows; {bad} have missing values "
+                        "(drop incomplete rows first, or use pairwise=True for ordered "
+                        "variables)")
+    n, p = sub.shape
+    observed = {j: sub[v].notna().to_numpy() for j, v in enumerate(columns)}
     codes, taus, th_var, th_names, th, sc_th = {}, {}, [], [], [], []
     z, sd, var, sc_var = {}, {}, [], []
     for j, v in enumerate(columns):
@@ -508,18 +516,22 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
             var.append(s2)
             sc_var.append((-0.5 / s2 + (y - m) ** 2 / (2 * s2 * s2))[:, None])
             continue
-        cats, c, _ = _categories(sub[v], v)
+        cats, c, _ = _categories(sub[v], v)  # codes of the observed values
         K = len(cats)
         counts = np.bincount(c, minlength=K)
-        tau = special.ndtri(np.cumsum(counts)[:-1] / n)
-        prob = counts / n
+        tau = special.ndtri(np.cumsum(counts)[:-1] / len(c))
+        prob = counts / len(c)
         ext = np.concatenate([[-np.inf], tau, [np.inf]])
         dens = np.exp(-ext ** 2 / 2) / np.sqrt(2 * np.pi)  # 0 at +-inf
-        codes[j], taus[j] = c, tau
+        codes[j] = np.full(n, -1)
+        codes[j][observed[j]] = c
+        taus[j] = tau
         th.append(tau)
         th_var += [j] * (K - 1)
         th_names += [f"{v}|t{k + 1}" for k in range(K - 1)]
-        sc_th.append(_threshold_scores(c, K, prob[c], dens[c + 1], dens[c]))
+        sc = np.zeros((n, K - 1))  # a missing value contributes nothing
+        sc[observed[j]] = _threshold_scores(c, K, prob[c], dens[c + 1], dens[c])
+        sc_th.append(sc)
     th = np.concatenate(th)
     th_var = np.array(th_var, dtype=int)
     sizes = [blk.shape[1] for blk in sc_th]
@@ -554,17 +566,20 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None) -> WLSStatistics:
                     range(start[o_], start[o_ + 1]), [])
             _set_row(k, a21, h21, h, A21, H21, h22)
         else:
+            both = observed[i] & observed[j]  # pairwise-present rows
+            ci, cj = codes[i][both], codes[j][both]
             table = np.zeros((len(taus[i]) + 1, len(taus[j]) + 1))
-            np.add.at(table, (codes[i], codes[j]), 1)
+            np.add.at(table, (ci, cj), 1)
             rho = _pair_rho(table, taus[i], taus[j], names=(columns[i], columns[j]))
             P, dP, up1, lo1, up2, lo2 = _bv_cell_terms(taus[i], taus[j], rho)
-            ci, cj = codes[i], codes[j]
             lik = P[ci, cj]
-            d_rho = dP[ci, cj] / lik
+            d_pair = dP[ci, cj] / lik
             d1 = _threshold_scores(ci, len(taus[i]) + 1, lik, up1[ci, cj], lo1[ci, cj])
             d2 = _threshold_scores(cj, len(taus[j]) + 1, lik, up2[ci, cj], lo2[ci, cj])
-            A21[k, start[i]:start[i + 1]] = d_rho @ d1
-            A21[k, start[j]:start[j + 1]] = d_rho @ d2
+            A21[k, start[i]:start[i + 1]] = d_pair @ d1
+            A21[k, start[j]:start[j + 1]] = d_pair @ d2
+            d_rho = np.zeros(n)
+            d_rho[both] = d_pair
         cor[i, j] = cor[j, i] = rho
         sc_cor[:, k] = d_rho
     SC = np.hstack(sc_th + sc_var + [sc_cor])

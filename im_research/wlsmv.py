@@ -88,7 +88,7 @@ def _resolve_ordered(ordered, ov):
     return [v for v in ov if v in ordered]
 
 
-def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=()):
+def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=(), pairwise=False):
     """Complete rows of the model's variables (ordered ones as numeric codes), the
     dropped row labels and the ordered names.
 
@@ -132,15 +132,25 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=()):
     if empty:
         raise DataError(f"column(s) {empty} have no observed values (all missing); remove "
                         "them from the model or fix the import")
-    complete = sub.notna().all(axis=1)
-    dropped = list(sub.index[~complete])
+    if pairwise:
+        incomplete = [v for v in ov if v not in names and sub[v].isna().any()]
+        if incomplete or exo:
+            raise DataError(
+                "missing='pairwise' is available for ordered items without covariates; "
+                + (f"continuous column(s) {incomplete} have missing values" if incomplete
+                   else f"covariates {list(exo)} are in the model") + "; use listwise")
+        keep = sub.notna().any(axis=1)  # rows without any answer carry no information
+    else:
+        keep = sub.notna().all(axis=1)
+    dropped = list(sub.index[~keep])
     if dropped:
         per_col = ", ".join(f"{c}: {k}" for c, k in sub.isna().sum().items() if k)
-        warnings.warn(
-            f"listwise deletion dropped {len(dropped)} of {len(sub)} rows with missing "
-            f"values (missing per column: {per_col}); WLSMV uses complete rows (lavaan "
-            "default); impute first to keep them", DataWarning, stacklevel=4)
-    sub = sub[complete]
+        what = ("rows without any answer" if pairwise else
+                f"rows with missing values (missing per column: {per_col}); WLSMV uses "
+                "complete rows (lavaan default); use missing='pairwise' to keep them")
+        warnings.warn(f"{'removed' if pairwise else 'listwise deletion dropped'} "
+                      f"{len(dropped)} of {len(sub)} {what}", DataWarning, stacklevel=4)
+    sub = sub[keep]
     const = [v for v in ov if v not in names and sub[v].nunique() < 2]
     if const:
         raise DataError(f"continuous column(s) {const} are constant; remove them")
@@ -589,9 +599,10 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
 # ---------------------------------------------------------------------------------------
 # driver used by im_research.fit(..., ordered=...)
 # ---------------------------------------------------------------------------------------
-def _group_statistics(sub, ov, ordered, groups, group_labels, group, exo=()):
+def _group_statistics(sub, ov, ordered, groups, group_labels, group, exo=(),
+                      pairwise=False):
     """Per-group WLS statistics; every group must show every category of every item."""
-    pooled = {v: np.sort(sub[v].unique()) for v in ordered}
+    pooled = {v: np.sort(sub[v].dropna().unique()) for v in ordered}
     out = []
     for gl in group_labels:
         part = sub if gl is None else sub[groups == gl]
@@ -600,7 +611,7 @@ def _group_statistics(sub, ov, ordered, groups, group_labels, group, exo=()):
                 raise DataError(f"group {gl!r} has only {len(part)} complete rows for "
                                 f"{len(ov)} variables; merge small groups or drop it")
             for v in ordered:
-                absent = sorted(set(pooled[v]) - set(part[v].unique()))
+                absent = sorted(set(pooled[v]) - set(part[v].dropna().unique()))
                 if absent:
                     shown = ", ".join(f"{c:g}" for c in absent)
                     raise DataError(
@@ -609,12 +620,13 @@ def _group_statistics(sub, ov, ordered, groups, group_labels, group, exo=()):
                         f"(column {group!r}); thresholds cannot be compared. Merge sparse "
                         "categories (e.g. recode 1 and 2 together) before fitting")
         out.append(wls_statistics_conditional(part, ov, list(exo), ordered) if exo else
-                   wls_statistics(part, ov, ordered))
+                   wls_statistics(part, ov, ordered, pairwise=pairwise))
     return out
 
 
 def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
-              raise_on_heywood, group=None, group_equal=(), group_partial=()):
+              raise_on_heywood, group=None, group_equal=(), group_partial=(),
+              missing="listwise"):
     """Fit ``model`` by WLSMV; called by :func:`im_research.fit` (see there)."""
     from . import _ram
     from .errors import IdentificationError
@@ -647,11 +659,13 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
         raise ModelSyntaxError(
             f"observed covariates {exo} with ordered= need fixed_x=True (lavaan's "
             "conditional.x); or make each a single-indicator factor ('f_age =~ age')")
-    sub, dropped, names = prepare_ordinal_data(data, ov, ordered, exo)
+    pairwise = missing == "pairwise"
+    sub, dropped, names = prepare_ordinal_data(data, ov, ordered, exo, pairwise)
     sub = sub[ov]
     yvars = [v for v in ov if v not in exo]
     groups = data.loc[sub.index, group] if group is not None else None
-    wstats = _group_statistics(sub, yvars, names, groups, group_labels, group, exo)
+    wstats = _group_statistics(sub, yvars, names, groups, group_labels, group, exo,
+                               pairwise)
     if exo:  # the covariates' own moments are fixed at their sample values (fixed.x;
         # lavaan's conditional.x uses the N - 1 divisor here)
         for g, gl in enumerate(group_labels):
@@ -735,7 +749,7 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
         model=model, parsed=parsed, partable=pt, info=info, stats=stats, rams=rams,
         problem=problem, theta=theta, F=F, information=info_m, converged=True,
         iterations=iters, group=group, group_labels=group_labels, estimator="WLSMV",
-        std_lv=std_lv, fixed_x=fixed_x, meanstructure=True, ndat=ndat, missing="listwise")
+        std_lv=std_lv, fixed_x=fixed_x, meanstructure=True, ndat=ndat, missing=missing)
     result._robust = {"vcov": vcov, "c": None}
     result._wlsmv = {"fit_measures": fm, **details, "wls_statistics": wstats}
     result._finalise()

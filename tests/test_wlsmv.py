@@ -306,3 +306,30 @@ def test_covariates_with_continuous_items():
     res = ir.fit(ref["model_syntax"], data=data, ordered=HS_COLS[:6])
     m = _merged(ref, res)
     assert np.max(np.abs(m["est"] - m["est_lavaan"])) < 1e-4  # the five get tiny weights
+
+
+def test_pairwise_missing_values_match_lavaan():
+    # lavaan's missing = "pairwise" on the ski survey (63 empty cells in 59 rows): all
+    # 310 rows are used, thresholds per item, polychorics from pairwise-present rows
+    ref = load_reference("ski_branding_wlsmv_pairwise")
+    data = ir.datasets.load("ski_resort_branding")
+    res = ir.fit(ref["model_syntax"], data=data, ordered=True, missing="pairwise")
+    assert res.nobs == ref["fit_info"]["nobs"] == 310 and not res.dropped_rows
+    m = _merged(ref, res)
+    for ours, theirs in [("est", "est_lavaan"), ("se", "se_lavaan"), ("std_all", "std.all")]:
+        assert np.max(np.abs(m[ours] - m[theirs].astype(float))) < 1e-5, ours
+    for key, want in ref["fit_measures"].items():
+        got = res.fit_measures[key.replace(".", "_")]
+        if want is None:
+            assert math.isnan(got), key
+        else:
+            tol = 1e-4 if "ci." in key else 1e-5
+            assert math.isclose(got, want, rel_tol=tol, abs_tol=1e-8), (key, want, got)
+    items = [v for v in res.observed]
+    ws = wls_statistics(data, items, pairwise=True)
+    G = np.array(ref["gamma"])
+    assert np.max(np.abs(ws.gamma - G)) < 1e-6 * np.abs(G).max()
+    with pytest.raises(ir.DataError, match="needs complete rows"):
+        wls_statistics(data, items)
+    with pytest.raises(ValueError, match="'pairwise' is available with ordered="):
+        ir.fit(ref["model_syntax"], data=data, missing="pairwise")

@@ -200,3 +200,10 @@ wxm <- sem(CXM_MODEL, data = hsxm, ordered = paste0("x", 1:6))
 blk <- wls_core_block(wxm, "sem(CXM_MODEL, data = hs_mixed_covariates, ordered = x1..x6)",
                       CXM_MODEL)
 write_ref(blk, "hs_mixed_covariates_wlsmv")
+
+# 11. missing = "pairwise" on the ski-resort survey (310 rows, 63 empty cells): thresholds
+#     from each item's answers, polychorics from pairwise-present rows, Gamma over N = 310.
+wpw <- sem(SKI_MODEL, data = ski, ordered = SKI_VARS, missing = "pairwise")
+write_ref(wls_core_block(wpw, paste0("sem(SKI_MODEL, data = ski_resort_branding, ",
+                                     "ordered = items, missing = 'pairwise')"), SKI_MODEL),
+          "ski_branding_wlsmv_pairwise")
