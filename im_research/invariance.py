@@ -47,7 +47,7 @@ CRITERIA = {"delta_cfi": -0.010, "delta_rmsea": 0.015,
                            "thresholds": 0.010}}
 
 
-def _verdict(step, d, crit, where="release_candidates()"):
+def _verdict(step, d, crit):
     srmr_cut = crit["delta_srmr"][step] if isinstance(crit["delta_srmr"], dict) else \
         crit["delta_srmr"]
     checks = [("ΔCFI", d["delta_cfi"], ">=", crit["delta_cfi"]),
@@ -58,7 +58,7 @@ def _verdict(step, d, crit, where="release_candidates()"):
                      for c in checks for n, v, op, cut in [c])
     if not failed:
         return f"{step} invariance supported ({text})"
-    return f"{step} invariance NOT supported ({text}); see {where}"
+    return f"{step} invariance NOT supported ({text}); see release_candidates()"
 
 
 def invariance(model: str, data: pd.DataFrame, group: str, steps=None, partial=None,
@@ -127,8 +127,7 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=None, partial=N
                        delta_cfi=row["cfi"] - prev_row["cfi"],
                        delta_rmsea=row["rmsea"] - prev_row["rmsea"],
                        delta_srmr=fm["srmr"] - pm["srmr"])
-            row["verdict"] = _verdict(step, row, crit, f"tab.attrs['fits']['{step}']"
-                                      ".modindices()" if wlsmv else "release_candidates()")
+            row["verdict"] = _verdict(step, row, crit)
         else:
             row["verdict"] = "baseline (same structure in every group)"
         rows.append(row)
@@ -138,15 +137,38 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=None, partial=N
     return out
 
 
+def _dwls_gradient_information(result, un, rams, theta, K):
+    """WLSMV: gradient of fmin and expected DWLS information of the model with every
+    parameter-table row its own parameter."""
+    from .wlsmv import DWLSProblem
+
+    groups = result._problem.groups
+    th_pids, scale_pids = [], []
+    for g, gr in enumerate(groups):
+        rows = un[un["group"] == g]
+        th = {f"{a}|{b}": int(pid) for a, o, b, pid in
+              zip(rows["lhs"], rows["op"], rows["rhs"], rows["pid"]) if o == "|"}
+        th_pids.append([th.get(name, -1) for name in gr.ws.th_names])
+        sc = {a: int(pid) for a, o, pid in zip(rows["lhs"], rows["op"], rows["pid"])
+              if o == "~*~"}
+        scale_pids.append([sc.get(v, -1) for v in gr.ws.names])
+    problem = DWLSProblem(rams, [gr.ws for gr in groups], th_pids, scale_pids, K)
+    info, rhs = np.zeros((K, K)), np.zeros(K)
+    for gr in problem.groups:
+        D = gr.jacobian(theta, K)
+        WD = D * gr.w[:, None]
+        info += gr.fg * (D.T @ WD)
+        rhs += gr.cg * (WD.T @ (gr.s - gr.sigma(theta)))
+    return -rhs, info
+
+
 def release_candidates(result) -> pd.DataFrame:
     """Univariate score tests of the cross-group equality constraints of a fitted
     multi-group model (lavaan ``lavTestScore(fit)$uni``), largest first:
-    ``lhs, op, rhs, group_a, group_b, X2, df, pvalue``."""
+    ``lhs, op, rhs, group_a, group_b, X2, df, pvalue``. For WLSMV fits the ordinary
+    (not robust) score test, as lavaan computes it; threshold constraints appear as
+    ``x3 | t1`` rows."""
     pt = result.partable
-    if result.estimator == "WLSMV":
-        raise ValueError("score tests for WLSMV fits are not available yet; compare "
-                         "partial models instead, e.g. invariance(..., ordered=True, "
-                         "partial={'thresholds': ['x3|t1']}), or use result.modindices()")
     if result.ngroups < 2:
         raise ValueError("release_candidates needs a multi-group model with equality "
                          "constraints")
@@ -162,10 +184,12 @@ def release_candidates(result) -> pd.DataFrame:
     theta_un = result.theta[pt.loc[free_rows, "pid"].to_numpy()]
     rams = [_ram.RAM(un[un["group"] == g].to_dict("records"), result.observed,
                      result.latent, K) for g in range(result.ngroups)]
-    from .estimate import MLProblem
-    problem = MLProblem(rams, result._stats)
-    _, grad, info = problem.evaluate(theta_un)
-    g = grad / 2  # gradient of fmin
+    if result.estimator == "WLSMV":
+        g, info = _dwls_gradient_information(result, un, rams, theta_un, K)
+    else:
+        from .estimate import MLProblem
+        _, grad, info = MLProblem(rams, result._stats).evaluate(theta_un)
+        g = grad / 2  # gradient of fmin
     constraints, labels = [], []
     for pid, grp in shared.groupby("pid"):
         idx = list(grp.index)

@@ -104,7 +104,7 @@ def test_ordinal_invariance_sequence_matches_lavtestlrt(likert):
         assert tab.loc[step, "delta_df"] == row["Df diff"]
         assert math.isclose(tab.loc[step, "delta_pvalue"], row["Pr(>Chisq)"], rel_tol=1e-4)
     assert "thresholds invariance NOT supported" in tab.loc["thresholds", "verdict"]
-    assert ".modindices()" in tab.loc["thresholds", "verdict"]
+    assert "release_candidates()" in tab.loc["thresholds", "verdict"]
     fits = tab.attrs["fits"]
     assert tab.loc["metric", "cfi"] == fits["metric"].fit_measures["cfi_scaled"]
 
@@ -132,10 +132,6 @@ def test_group_input_errors(likert):
     with pytest.raises(ir.DataError, match="'x4' has no answers in category 5 in group "
                                            "'Pasteur'"):
         ir.fit(model, data=d, ordered=True, group="school")
-    res = ir.fit(model, data=likert, ordered=True, group="school",
-                 group_equal=("thresholds",))
-    with pytest.raises(ValueError, match="score tests for WLSMV"):
-        ir.release_candidates(res)
 
 
 def test_rsquare_per_group_matches_lavaan(step):
@@ -163,3 +159,17 @@ def test_mixed_indicators_in_groups_match_lavaan():
     for key in ("chisq", "df", "chisq_scaled", "cfi_scaled", "rmsea_scaled", "srmr"):
         want = ref["fit_measures"][key.replace("_", ".")]
         assert math.isclose(res.fit_measures[key], want, rel_tol=1e-5), key
+
+
+def test_threshold_score_tests_match_lavtestscore(likert):
+    # which thresholds to release: lavaan's (ordinary) univariate score tests
+    ref = pd.DataFrame(load_reference("hs_likert_mg_score")["uni"])
+    model = load_reference("hs_likert_mg_configural")["model_syntax"]
+    res = ir.fit(model, data=likert, ordered=True, group="school",
+                 group_equal=("thresholds",))
+    got = ir.release_candidates(res)
+    m = got.merge(ref, left_on=["lhs", "op", "rhs"],
+                  right_on=["lhs_param", "op_param", "rhs_param"], suffixes=("", "_l"))
+    assert len(m) == len(got) == len(ref) == 36
+    assert np.max(np.abs(m["X2"] - m["X2_l"])) < 1e-4
+    assert tuple(got.iloc[0][["lhs", "op", "rhs"]]) == ("x2", "|", "t3")

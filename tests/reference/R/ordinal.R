@@ -207,3 +207,13 @@ wpw <- sem(SKI_MODEL, data = ski, ordered = SKI_VARS, missing = "pairwise")
 write_ref(wls_core_block(wpw, paste0("sem(SKI_MODEL, data = ski_resort_branding, ",
                                      "ordered = items, missing = 'pairwise')"), SKI_MODEL),
           "ski_branding_wlsmv_pairwise")
+
+# 12. Score tests of the equality constraints of the equal-thresholds model
+#     (lavTestScore, univariate): which thresholds to release.
+sc <- lavTestScore(mg$thresholds)
+pt_th <- parTable(mg$thresholds)
+uni <- sc$uni
+uni$lhs_param <- pt_th$lhs[match(uni$lhs, pt_th$plabel)]
+uni$op_param <- pt_th$op[match(uni$lhs, pt_th$plabel)]
+uni$rhs_param <- pt_th$rhs[match(uni$lhs, pt_th$plabel)]
+write_ref(list(meta = meta_block(), uni = as.data.frame(uni)), "hs_likert_mg_score")
