@@ -137,31 +137,6 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=None, partial=N
     return out
 
 
-def _dwls_gradient_information(result, un, rams, theta, K):
-    """WLSMV: gradient of fmin and expected DWLS information of the model with every
-    parameter-table row its own parameter."""
-    from .wlsmv import DWLSProblem
-
-    groups = result._problem.groups
-    th_pids, scale_pids = [], []
-    for g, gr in enumerate(groups):
-        rows = un[un["group"] == g]
-        th = {f"{a}|{b}": int(pid) for a, o, b, pid in
-              zip(rows["lhs"], rows["op"], rows["rhs"], rows["pid"]) if o == "|"}
-        th_pids.append([th.get(name, -1) for name in gr.ws.th_names])
-        sc = {a: int(pid) for a, o, pid in zip(rows["lhs"], rows["op"], rows["pid"])
-              if o == "~*~"}
-        scale_pids.append([sc.get(v, -1) for v in gr.ws.names])
-    problem = DWLSProblem(rams, [gr.ws for gr in groups], th_pids, scale_pids, K)
-    info, rhs = np.zeros((K, K)), np.zeros(K)
-    for gr in problem.groups:
-        D = gr.jacobian(theta, K)
-        WD = D * gr.w[:, None]
-        info += gr.fg * (D.T @ WD)
-        rhs += gr.cg * (WD.T @ (gr.s - gr.sigma(theta)))
-    return -rhs, info
-
-
 def release_candidates(result) -> pd.DataFrame:
     """Univariate score tests of the cross-group equality constraints of a fitted
     multi-group model (lavaan ``lavTestScore(fit)$uni``), largest first:
@@ -182,12 +157,13 @@ def release_candidates(result) -> pd.DataFrame:
     un["pid"] = [new_pid.get(i, -1) for i in un.index]
     K = len(free_rows)
     theta_un = result.theta[pt.loc[free_rows, "pid"].to_numpy()]
-    rams = [_ram.RAM(un[un["group"] == g].to_dict("records"), result.observed,
-                     result.latent, K) for g in range(result.ngroups)]
     if result.estimator == "WLSMV":
-        g, info = _dwls_gradient_information(result, un, rams, theta_un, K)
+        from .wlsmv import gradient_and_information
+        g, info = gradient_and_information(result, un, theta_un, K)
     else:
         from .estimate import MLProblem
+        rams = [_ram.RAM(un[un["group"] == g].to_dict("records"), result.observed,
+                         result.latent, K) for g in range(result.ngroups)]
         _, grad, info = MLProblem(rams, result._stats).evaluate(theta_un)
         g = grad / 2  # gradient of fmin
     constraints, labels = [], []

@@ -81,26 +81,6 @@ def _ml_score_info(res, ext, theta, ntot):
     return grad, info
 
 
-def _dwls_score_info(res, ext, theta, ntot):
-    """WLSMV: gradient of fmin = Σ_g (N_g-1)/2N · F_g and the DWLS information Σ f_g Δ'WΔ."""
-    from .wlsmv import DWLSProblem
-
-    base = res._problem
-    rams = [_ram.RAM(ext[ext["group"] == g].to_dict("records"), res.observed, res.latent,
-                     ntot) for g in range(res.ngroups)]
-    prob = DWLSProblem(rams, [gr.ws for gr in base.groups],
-                       [gr.th_pid for gr in base.groups],
-                       [gr.scale_pid for gr in base.groups], ntot)
-    grad = np.zeros(ntot)
-    info = np.zeros((ntot, ntot))
-    for gr in prob.groups:
-        D = gr.jacobian(theta, ntot)
-        WD = D * gr.w[:, None]
-        grad -= gr.cg * (WD.T @ (gr.s - gr.sigma(theta)))
-        info += gr.fg * (D.T @ WD)
-    return grad, info
-
-
 def modification_indices(res, min_mi=0.0, sort=True):
     """Modification indices of a fitted model.
 
@@ -147,7 +127,8 @@ def modification_indices(res, min_mi=0.0, sort=True):
     theta = np.concatenate([res.theta, start_vals, np.zeros(len(new_rows))])
     N = res.nobs
     if res.estimator == "WLSMV":
-        grad, info = _dwls_score_info(res, ext, theta, ntot)
+        from .wlsmv import gradient_and_information
+        grad, info = gradient_and_information(res, ext, theta, ntot)
     else:
         grad, info = _ml_score_info(res, ext, theta, ntot)
     I11 = info[:npar, :npar]

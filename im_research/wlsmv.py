@@ -63,7 +63,7 @@ from .fitmeasures import incremental_indices, rmsea_ci
 from .ordinal import WLSStatistics, wls_statistics, wls_statistics_conditional
 
 __all__ = ["prepare_ordinal_data", "ordinal_partable", "DWLSProblem", "wlsmv_inference",
-           "fit_wlsmv"]
+           "fit_wlsmv", "gradient_and_information", "scaled_shifted_difference"]
 
 _MANY_CATEGORIES = 10
 
@@ -765,6 +765,32 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     result.sample_cov = frames([ws.cov for ws in wstats])
     result._flag_heywood(raise_on_heywood, stacklevel=3)
     return result
+
+
+def gradient_and_information(result, table, theta, npar):
+    """Gradient of fmin and expected DWLS information Σ f_g Δ'WΔ of a WLSMV ``result``'s
+    statistics under another parameter table (extended by candidate parameters for
+    modification indices, or with every row free for score tests)."""
+    from . import _ram
+
+    groups = result._problem.groups
+    rams, th_pids, scale_pids = [], [], []
+    for g, gr in enumerate(groups):
+        rows = table[table["group"] == g]
+        rams.append(_ram.RAM(rows.to_dict("records"), result.observed, result.latent, npar))
+        keyed = {(a, o, b): int(pid) for a, o, b, pid in
+                 zip(rows["lhs"], rows["op"], rows["rhs"], rows["pid"])}
+        th_pids.append([keyed.get((name.split("|")[0], "|", name.split("|")[-1]), -1)
+                        for name in gr.ws.th_names])
+        scale_pids.append([keyed.get((v, "~*~", v), -1) for v in gr.ws.names])
+    problem = DWLSProblem(rams, [gr.ws for gr in groups], th_pids, scale_pids, npar)
+    info, rhs = np.zeros((npar, npar)), np.zeros(npar)
+    for gr in problem.groups:
+        D = gr.jacobian(theta, npar)
+        WD = D * gr.w[:, None]
+        info += gr.fg * (D.T @ WD)
+        rhs += gr.cg * (WD.T @ (gr.s - gr.sigma(theta)))
+    return -rhs, info
 
 
 def scaled_shifted_difference(fit1, fit0):
