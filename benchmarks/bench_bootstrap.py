@@ -17,10 +17,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import shutil  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -31,16 +29,9 @@ import im_research as ir  # noqa: E402
 from im_research.flagship import load_flagship_data  # noqa: E402
 from im_research.models import service_profit_chain  # noqa: E402
 
+from _timing import median_s  # noqa: E402  (benchmarks/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def median_s(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def semopy_naive(model, data, draws, seed=0):

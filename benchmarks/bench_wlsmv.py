@@ -17,9 +17,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import shutil  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
-import time  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -28,17 +26,13 @@ import numpy as np  # noqa: E402
 import im_research as ir  # noqa: E402
 from im_research.ordinal import wls_statistics  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from _timing import median_s as _median  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def median_s(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return _median(fn, repeats, warmup=True)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def lavaan_seconds(model, items, repeats):

@@ -23,10 +23,12 @@ True
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, DataWarning
 from .reliability import _resolve, reliability
 
 __all__ = ["fornell_larcker", "htmt", "htmt_inference"]
@@ -85,14 +87,34 @@ def _htmt_from_cor(R, ind, htmt2):
     return out
 
 
-def htmt(model: str, data: pd.DataFrame, htmt2: bool = False) -> pd.DataFrame:
-    """HTMT matrix (lower triangle, 1 on the diagonal) of the factors in ``model``."""
+def _item_correlations(data, items, ordered):
+    """|correlations| of the items: Pearson, or polychoric for ``ordered`` items (complete
+    rows, as semTools' ``htmt(ordered =)`` through ``lavCor``)."""
+    if not ordered:
+        return data[items].corr().abs()
+    from .ordinal import wls_statistics
+
+    names = items if ordered is True else list(ordered)
+    complete = pd.DataFrame(data[items]).dropna()
+    if len(complete) < len(data):
+        warnings.warn(f"htmt: {len(data) - len(complete)} rows with missing items are left "
+                      "out of the polychoric correlations (listwise, as semTools)",
+                      DataWarning, stacklevel=3)
+    R = wls_statistics(complete, items, [i for i in items if i in names]).cor
+    return pd.DataFrame(np.abs(R), index=items, columns=items)
+
+
+def htmt(model: str, data: pd.DataFrame, htmt2: bool = False, ordered=None) -> pd.DataFrame:
+    """HTMT matrix (lower triangle, 1 on the diagonal) of the factors in ``model``.
+
+    ``ordered`` (True or a list of items) uses polychoric (and polyserial) correlations
+    instead of Pearson's, as semTools ``htmt(ordered =)``: advisable for Likert items."""
     ind = _indicators(model)
     items = [i for v in ind.values() for i in v]
     missing = [i for i in items if i not in data.columns]
     if missing:
         raise DataError(f"htmt: the data lack items {missing}")
-    R = data[items].corr().abs()
+    R = _item_correlations(data, items, ordered)
     if htmt2 and (R.to_numpy() == 0).any():
         raise DataError("HTMT2 (geometric means) is undefined with a zero correlation; use "
                         "htmt2=False")
@@ -100,9 +122,11 @@ def htmt(model: str, data: pd.DataFrame, htmt2: bool = False) -> pd.DataFrame:
 
 
 def htmt_inference(model: str, data: pd.DataFrame, n_boot: int = 1000, seed=None,
-                   htmt2: bool = False, level: float = 0.95) -> pd.DataFrame:
+                   htmt2: bool = False, level: float = 0.95, ordered=None) -> pd.DataFrame:
     """Bootstrap percentile intervals for every HTMT pair with the .85 and .90 criteria:
-    ``factor_a, factor_b, htmt, ci_lower, ci_upper, below_085, below_090``."""
+    ``factor_a, factor_b, htmt, ci_lower, ci_upper, below_085, below_090``. With
+    ``ordered`` each draw recomputes the polychoric correlations (slower: about 20 ms a
+    draw for ten items)."""
     from .bootstrap import percentile_interval
 
     if seed is None:
@@ -113,13 +137,21 @@ def htmt_inference(model: str, data: pd.DataFrame, n_boot: int = 1000, seed=None
     if len(x) < len(data):
         raise DataError(f"htmt_inference: {len(data) - len(x)} rows have missing items; "
                         "handle them first (they are not dropped silently)")
-    est = htmt(model, data, htmt2)
+    est = htmt(model, data, htmt2, ordered)
     seeds = np.random.SeedSequence(seed).spawn(n_boot)
     draws = []
     n = len(x)
+    frame = pd.DataFrame(x, columns=items)
     for ss in seeds:
-        xb = x[np.random.default_rng(ss).integers(0, n, n)]
-        R = pd.DataFrame(np.abs(np.corrcoef(xb, rowvar=False)), index=items, columns=items)
+        rows = np.random.default_rng(ss).integers(0, n, n)
+        if ordered:
+            try:
+                R = _item_correlations(frame.iloc[rows], items, ordered)
+            except DataError:  # a category vanished in this resample
+                continue
+        else:
+            R = pd.DataFrame(np.abs(np.corrcoef(x[rows], rowvar=False)), index=items,
+                             columns=items)
         draws.append(_htmt_from_cor(R, ind, htmt2).to_numpy())
     draws = np.array(draws)
     a = (1 - level) / 2

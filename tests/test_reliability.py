@@ -83,3 +83,16 @@ def test_endogenous_factors_use_their_total_variance(poldem):
         assert rel.loc[f, "omega"] == pytest.approx(ref["omega"][f], abs=1e-6)
         assert rel.loc[f, "omega_implied"] == pytest.approx(ref["omega_implied"][f], abs=1e-6)
         assert rel.loc[f, "ave"] == pytest.approx(ref["ave"][f], abs=1e-6)
+
+
+def test_htmt_from_polychoric_correlations_matches_semtools():
+    # semTools htmt(..., ordered = items): polychorics of the complete rows (lavCor)
+    ref = load_reference("ski_htmt_ordered")
+    ski = ir.datasets.load("ski_resort_branding")
+    with pytest.warns(ir.DataWarning, match="59 rows with missing items"):
+        h = ir.htmt(ref["model_syntax"], ski, ordered=True)
+    with pytest.warns(ir.DataWarning):
+        h2 = ir.htmt(ref["model_syntax"], ski, ordered=True, htmt2=True)
+    low = np.tril_indices(3, -1)
+    assert np.max(np.abs(h.to_numpy()[low] - np.array(ref["htmt"]["values"])[low])) < 1e-6
+    assert np.max(np.abs(h2.to_numpy()[low] - np.array(ref["htmt2"]["values"])[low])) < 1e-6

@@ -217,3 +217,11 @@ uni$lhs_param <- pt_th$lhs[match(uni$lhs, pt_th$plabel)]
 uni$op_param <- pt_th$op[match(uni$lhs, pt_th$plabel)]
 uni$rhs_param <- pt_th$rhs[match(uni$lhs, pt_th$plabel)]
 write_ref(list(meta = meta_block(), uni = as.data.frame(uni)), "hs_likert_mg_score")
+
+# 13. HTMT from polychoric correlations (semTools htmt(..., ordered =); lavCor listwise).
+SKI_CFA <- "bk =~ bk1 + bk2 + bk3\nbc =~ bc1 + bc2 + bc3 + bc4\nbb =~ bb1 + bb2 + bb3"
+write_ref(list(meta = meta_block(), model_syntax = SKI_CFA,
+               htmt = mat_block(htmt(SKI_CFA, data = ski[, SKI_VARS], ordered = SKI_VARS,
+                                     htmt2 = FALSE)),
+               htmt2 = mat_block(htmt(SKI_CFA, data = ski[, SKI_VARS], ordered = SKI_VARS,
+                                      htmt2 = TRUE))), "ski_htmt_ordered")
