@@ -51,6 +51,12 @@ def _suggest(name, candidates):
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
+def _non_numeric_example(col: pd.Series) -> str:
+    """`` (e.g. 'agree' in row 7)`` for the first cell of ``col`` that is not a number."""
+    bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
+    return f" (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})" if len(bad) else ""
+
+
 def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
     missing = [v for v in ov if v not in data.columns]
     if missing:
@@ -83,10 +89,9 @@ def _check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
                                 "it from the model or fix the import")
             continue
         if not pd.api.types.is_numeric_dtype(col):
-            bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
-            example = (f" (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})" if len(bad) else "")
             raise DataError(
-                f"column {v!r} is not numeric{example}. Recode it to numbers first "
+                f"column {v!r} is not numeric{_non_numeric_example(col)}. Recode it to "
+                "numbers first "
                 "(im_research.io.read_survey maps Likert labels and Persian digits to codes),"
                 " or declare it ordered.")
         if col.notna().sum() == 0:

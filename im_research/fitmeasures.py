@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-__all__ = ["compute_fit_measures", "rmsea_ci", "incremental_indices", "FIT_MEASURE_NAMES"]
+__all__ = ["compute_fit_measures", "rmsea_ci", "rmsea_block", "incremental_indices",
+           "FIT_MEASURE_NAMES"]
 
 FIT_MEASURE_NAMES = [
     "npar", "fmin", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df",
@@ -39,7 +40,7 @@ FIT_MEASURE_NAMES = [
 ]
 
 
-def _pchisq_upper(x, df):
+def pchisq_upper(x, df):
     """R's ``1 - pchisq(x, df)``: underflows to exactly 0 like lavaan."""
     if df <= 0:
         return np.nan
@@ -74,6 +75,22 @@ def incremental_indices(T, df, TB, dfB, c=1.0, c_b=1.0):
     i2 = TB - df
     out["ifi"] = 1.0 if i2 < 0 else (np.nan if np.isclose(i2, 0) else (TB - T) / i2)
     return out
+
+
+def rmsea_block(T, df, N, G=1, c=1.0, T_ci=None):
+    """lavaan's RMSEA, its 90% CI and the close/not-close fit p-values (h0 .05 / .08):
+    ``sqrt(G) sqrt(max(T/(N df) − c/N, 0))``; the CI and p-values use ``T_ci`` (default
+    ``T``) with the noncentrality scaled by ``c`` (robust versions). Returns
+    ``(rmsea, ci_lower, ci_upper, pvalue, notclose_pvalue)``; with df = 0: (0, 0, 0, NaN,
+    NaN)."""
+    if df <= 0:
+        return 0.0, 0.0, 0.0, np.nan, np.nan
+    T_ci = T if T_ci is None else T_ci
+    rm = float(np.sqrt(G) * np.sqrt(max(T / (N * df) - c / N, 0.0)))
+    lo, hi = rmsea_ci(T_ci, df, N, G, c=c)
+    close = float(1 - special.chndtr(T_ci, df, N * df / c * 0.05 ** 2 / G))
+    notclose = float(special.chndtr(T_ci, df, N * df / c * 0.08 ** 2 / G))
+    return rm, lo, hi, close, notclose
 
 
 def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
@@ -139,7 +156,7 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     fm["fmin"] = F / 2
     fm["chisq"] = T
     fm["df"] = df
-    fm["pvalue"] = _pchisq_upper(T, df)
+    fm["pvalue"] = pchisq_upper(T, df)
 
     # baseline (independence) model: free variances (and means) of y, x block kept
     y_idx = [i for i in range(p) if not (fixed_x and i in x_index)]
@@ -173,7 +190,7 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     dfB = ndat - npar_b
     fm["baseline_chisq"] = TB
     fm["baseline_df"] = dfB
-    fm["baseline_pvalue"] = _pchisq_upper(TB, dfB)
+    fm["baseline_pvalue"] = pchisq_upper(TB, dfB)
 
     inc = incremental_indices(T, df, TB, dfB)
     fm.update({k: inc[k] for k in ("cfi", "tli", "rfi", "nfi", "pnfi", "ifi", "rni")})
@@ -186,17 +203,8 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     fm["bic2"] = -2 * logl + npar * np.log((N + 2) / 24)
 
     # RMSEA
-    if df > 0:
-        fm["rmsea"] = float(np.sqrt(G) * np.sqrt(max(T / (N * df) - 1 / N, 0.0)))
-        lo, hi = rmsea_ci(T, df, N, G)
-        fm["rmsea_ci_lower"], fm["rmsea_ci_upper"] = lo, hi
-        fm["rmsea_pvalue"] = float(1 - special.chndtr(T, df, N * df * 0.05 ** 2 / G))
-        fm["rmsea_notclose_pvalue"] = float(special.chndtr(T, df, N * df * 0.08 ** 2 / G))
-    else:
-        fm["rmsea"] = 0.0
-        fm["rmsea_ci_lower"] = fm["rmsea_ci_upper"] = 0.0
-        fm["rmsea_pvalue"] = np.nan
-        fm["rmsea_notclose_pvalue"] = np.nan
+    (fm["rmsea"], fm["rmsea_ci_lower"], fm["rmsea_ci_upper"], fm["rmsea_pvalue"],
+     fm["rmsea_notclose_pvalue"]) = rmsea_block(T, df, N, G)
     fm["rmsea_ci_level"] = 0.90
     fm["rmsea_close_h0"] = 0.05
     fm["rmsea_notclose_h0"] = 0.08

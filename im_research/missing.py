@@ -181,8 +181,9 @@ def independence_loglik(x):
     return ll
 
 
-def _fiml_case_scores(x, Sigma, mu, dS, dm):
-    """Casewise scores d logl_i / dθ (n x k) for incomplete rows, pattern by pattern."""
+def case_scores(x, Sigma, mu, dS, dm):
+    """Casewise scores d logl_i / dθ (n x k) of the normal log-likelihood, missing
+    values allowed (pattern by pattern; complete data is one pattern)."""
     n = x.shape[0]
     k = dS.shape[0]
     s = np.zeros((n, k))
@@ -202,9 +203,14 @@ def _fiml_case_scores(x, Sigma, mu, dS, dm):
     return s
 
 
+def _vech_index(p):
+    """(i, j) of vech order: the lower triangle, column by column."""
+    return [(i, j) for j in range(p) for i in range(j, p)]
+
+
 def _saturated_derivs(p):
     """dΣ/dη and dμ/dη for the saturated parameters η = (μ, vech Σ)."""
-    idx = [(i, j) for j in range(p) for i in range(j, p)]
+    idx = _vech_index(p)
     k = p + len(idx)
     dS = np.zeros((k, p, p))
     dm = np.zeros((k, p))
@@ -220,7 +226,7 @@ def _h1_observed_info(x, Sigma, mu):
     information (mean outer product of the casewise scores)."""
     n, p = x.shape
     dS, dm, idx = _saturated_derivs(p)
-    s = _fiml_case_scores(x, Sigma, mu, dS, dm)
+    s = case_scores(x, Sigma, mu, dS, dm)
     B1 = s.T @ s / n
     k = len(dm)
     A1 = np.zeros((k, k))
@@ -236,8 +242,8 @@ def _h1_observed_info(x, Sigma, mu):
                 S_[i, j] += sgn * h
                 if i != j:
                     S_[j, i] += sgn * h
-        gp = _fiml_case_scores(x, S_p, m_p, dS, dm).mean(axis=0)
-        gm = _fiml_case_scores(x, S_m, m_m, dS, dm).mean(axis=0)
+        gp = case_scores(x, S_p, m_p, dS, dm).mean(axis=0)
+        gm = case_scores(x, S_m, m_m, dS, dm).mean(axis=0)
         A1[:, r] = -(gp - gm) / (2 * h)
     return 0.5 * (A1 + A1.T), B1
 
@@ -270,9 +276,7 @@ def _ml_complete_chisq(n, S, m, Sigma, mu):
 
 def _delta_h1(dS, dm):
     """Jacobian of (mu, vech Sigma) with respect to the parameters (rows: moments)."""
-    p = dm.shape[1]
-    idx = [(i, j) for j in range(p) for i in range(j, p)]
-    return np.vstack([dm.T, np.array([dS[:, i, j] for i, j in idx])])
+    return np.vstack([dm.T, np.array([dS[:, i, j] for i, j in _vech_index(dm.shape[1])])])
 
 
 def _independence_trace(x):
@@ -322,7 +326,7 @@ def fiml_robust(problem, rams, stats, theta, npar, df, df_b):
         n, p = x.shape
         fg = n / N
         Sigma, mu, dS, dm, _ = ram.delta(theta)
-        s = _fiml_case_scores(x, Sigma, mu, dS, dm)
+        s = case_scores(x, Sigma, mu, dS, dm)
         B0 += s.T @ s / N
         mu1, Sigma1, _ = em_saturated(x)
         A1, B1 = _h1_observed_info(x, Sigma1, mu1)

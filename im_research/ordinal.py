@@ -179,19 +179,7 @@ def polychoric(data: pd.DataFrame, columns) -> pd.DataFrame:
         Symmetric correlation matrix indexed by ``columns``.
     """
     columns = list(columns)
-    th = thresholds(data, columns)
-    tau = {v: th.loc[th["lhs"] == v, "est"].to_numpy() for v in columns}
-    cats = {v: _categories(data[v], v)[0] for v in columns}
-    R = np.eye(len(columns))
-    for i, u in enumerate(columns):
-        for j in range(i):
-            v = columns[j]
-            both = data[[u, v]].dropna()
-            iu = np.searchsorted(cats[u], both[u].to_numpy())
-            iv = np.searchsorted(cats[v], both[v].to_numpy())
-            table = np.zeros((len(cats[u]), len(cats[v])))
-            np.add.at(table, (iu, iv), 1)
-            R[i, j] = R[j, i] = _pair_rho(table, tau[u], tau[v], names=(u, v))
+    R = wls_statistics(data, columns, pairwise=True).cor
     return pd.DataFrame(R, index=columns, columns=columns)
 
 
@@ -413,6 +401,17 @@ def _mixed_pair(z, sd, X, codes, K, lo, hi, cols_c, th_cols_o, sl_cols_o):
     return rho, d_rho, a21, {cols_c[2]: rho / (2 * sd)}, sd
 
 
+def _linear_univariate(y, X1):
+    """Linear regression of a continuous ``y`` on ``X1`` (intercept column first):
+    coefficients, residual variance (1/N), standardized residuals and the casewise
+    scores of the intercept (n,), the slopes (n, q) and the variance (n,)."""
+    coef = np.linalg.lstsq(X1, y, rcond=None)[0]
+    e = y - X1 @ coef
+    s2 = float(e @ e / len(y))
+    return (coef, s2, e / np.sqrt(s2), e / s2, X1[:, 1:] * (e / s2)[:, None],
+            -0.5 / s2 + e * e / (2 * s2 * s2))
+
+
 def _set_row(k, a21, h21, h, A21, H21, h22):
     for c, v in a21.items():
         A21[k, c] = v
@@ -506,15 +505,15 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None,
     z, sd, var, sc_var = {}, {}, [], []
     for j, v in enumerate(columns):
         if numeric[j]:
-            y = sub[v].to_numpy(float)
-            m, s2 = y.mean(), y.var()
-            z[j], sd[j] = (y - m) / np.sqrt(s2), np.sqrt(s2)
-            th.append(np.array([-m]))
+            coef, s2, z[j], s_mean, _, s_var = _linear_univariate(sub[v].to_numpy(float),
+                                                                  np.ones((n, 1)))
+            sd[j] = np.sqrt(s2)
+            th.append(-coef[:1])
             th_var.append(j)
             th_names.append(f"{v}~1")
-            sc_th.append(((y - m) / s2)[:, None])
+            sc_th.append(s_mean[:, None])
             var.append(s2)
-            sc_var.append((-0.5 / s2 + (y - m) ** 2 / (2 * s2 * s2))[:, None])
+            sc_var.append(s_var[:, None])
             continue
         cats, c, _ = _categories(sub[v], v)  # codes of the observed values
         K = len(cats)
@@ -724,19 +723,17 @@ def wls_statistics_conditional(data: pd.DataFrame, columns, exo, ordered=None) -
     sc_sl = np.zeros((n, p * q))
     for j, v in enumerate(columns):
         if numeric[j]:  # linear regression: intercept, slopes, residual variance (1/N)
-            y = sub[v].to_numpy(float)
-            coef = np.linalg.lstsq(X1, y, rcond=None)[0]
-            e = y - X1 @ coef
-            s2 = float(e @ e / n)
-            z[j], sd[j] = e / np.sqrt(s2), np.sqrt(s2)
-            th.append(np.array([-coef[0]]))
+            coef, s2, z[j], s_mean, s_slopes, s_var = _linear_univariate(
+                sub[v].to_numpy(float), X1)
+            sd[j] = np.sqrt(s2)
+            th.append(-coef[:1])
             th_var.append(j)
             th_names.append(f"{v}~1")
-            sc_th.append((e / s2)[:, None])
-            sc_sl[:, [k * p + j for k in range(q)]] = X * (e / s2)[:, None]
+            sc_th.append(s_mean[:, None])
+            sc_sl[:, [k * p + j for k in range(q)]] = s_slopes
             slopes.append(coef[1:])
             var.append(s2)
-            sc_var.append((-0.5 / s2 + e * e / (2 * s2 * s2))[:, None])
+            sc_var.append(s_var[:, None])
             continue
         cats, c, _ = _categories(sub[v], v)
         codes[j], K[j] = c, len(cats)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fitmeasures import rmsea_ci
+from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
+from .missing import case_scores
 
 __all__ = ["robust_vcov_and_scaling", "baseline_scaling", "scaled_measures"]
 
@@ -38,19 +39,6 @@ def _h1_trace(x, mean_structure):
     return tr
 
 
-def _case_scores(ram, theta, x, mean_structure):
-    Sigma, mu, dS, dm, _ = ram.delta(theta)
-    Sinv = np.linalg.inv(Sigma)
-    center = mu if mean_structure else x.mean(axis=0)
-    u = (x - center) @ Sinv
-    quad = 0.5 * np.einsum("np,kpq,nq->nk", u, dS, u)
-    const = 0.5 * np.einsum("pq,kqp->k", Sinv, dS)
-    s = quad - const
-    if mean_structure:
-        s += u @ dm.T
-    return s
-
-
 def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure):
     """Return (vcov, c, trace_h1, trace_h0) for an MLR fit."""
     from .estimate import observed_information
@@ -62,7 +50,10 @@ def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure
     tr_h1 = 0.0
     for ram, st in zip(rams, stats):
         x = st.data.to_numpy(float)
-        s = _case_scores(ram, theta, x, meanstructure)
+        Sigma, mu, dS, dm, _ = ram.delta(theta)
+        if not meanstructure:  # means saturated: centre at the sample means
+            mu, dm = x.mean(axis=0), np.zeros_like(dm)
+        s = case_scores(x, Sigma, mu, dS, dm)
         B0 += (st.nobs / N) * (s.T @ s / st.nobs)
         tr_h1 += _h1_trace(x, meanstructure)
     vcov = Ainv @ B0 @ Ainv / N
@@ -99,31 +90,18 @@ def scaled_measures(fm, c, c_b, ngroups, robust=None):
     out = {"chisq_scaled": Ts, "df_scaled": df, "chisq_scaling_factor": c,
            "baseline_chisq_scaled": TBs, "baseline_df_scaled": dfB,
            "baseline_chisq_scaling_factor": c_b}
-    from scipy import special
-    out["pvalue_scaled"] = float(1 - special.chdtr(df, Ts)) if df > 0 else np.nan
-
-    def cfi(t, d, tb, db):
-        den = max(t - d, tb - db, 0.0)
-        return 1.0 if den == 0 else 1 - max(t - d, 0.0) / den
-
-    def tli(t, d, tb, db):
-        return (tb / db - t / d) / (tb / db - 1) if d > 0 else 1.0
-
-    out["cfi_scaled"] = cfi(Ts, df, TBs, dfB)
-    out["tli_scaled"] = tli(Ts, df, TBs, dfB)
+    out["pvalue_scaled"] = pchisq_upper(Ts, df)
+    scaled = incremental_indices(Ts, df, TBs, dfB)
+    out["cfi_scaled"], out["tli_scaled"] = scaled["cfi"], scaled["tli"]
     G = ngroups
     # lavaan inverts the noncentral chi-square with the unscaled T and df * c here
     lo, hi = rmsea_ci(T, df * c, N, G)
     out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = lo, hi
     if robust is not None:
         T, c, TB, c_b = robust["T"], robust["c"], robust["TB"], robust["c_b"]
-    out["cfi_robust"] = cfi(T, c * df, TB, c_b * dfB)
-    # TLI robust (Brosseau-Liard & Savalei 2014): 1 - [(T - c df)/df] / [(T_B - c_B df_B)/df_B]
-    out["tli_robust"] = 1 - ((T - c * df) / df) / ((TB - c_b * dfB) / dfB) if df > 0 else 1.0
-    out["rmsea_scaled"] = float(np.sqrt(G) * np.sqrt(max(Ts / (N * df) - 1 / N, 0))) \
-        if df > 0 else 0.0
-    out["rmsea_robust"] = float(np.sqrt(G) * np.sqrt(max(T / (N * df) - c / N, 0))) \
-        if df > 0 else 0.0
-    lo, hi = rmsea_ci(T / c, df, N, G, c=c)
-    out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo, hi
+    rob = incremental_indices(T, df, TB, dfB, c, c_b)  # Brosseau-Liard & Savalei 2014
+    out["cfi_robust"], out["tli_robust"] = rob["cfi"], rob["tli"]
+    out["rmsea_scaled"] = rmsea_block(Ts, df, N, G)[0]
+    (out["rmsea_robust"], out["rmsea_ci_lower_robust"],
+     out["rmsea_ci_upper_robust"]) = rmsea_block(T, df, N, G, c=c, T_ci=T / c)[:3]
     return out

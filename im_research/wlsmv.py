@@ -59,7 +59,8 @@ import pandas as pd
 from scipy import special
 
 from .errors import ConvergenceError, DataError, DataWarning, ModelSyntaxError
-from .fitmeasures import incremental_indices, rmsea_ci
+from .estimate import _non_numeric_example
+from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block
 from .ordinal import WLSStatistics, wls_statistics, wls_statistics_conditional
 
 __all__ = ["prepare_ordinal_data", "ordinal_partable", "DWLSProblem", "wlsmv_inference",
@@ -108,11 +109,8 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=(), pairwise=False
         col = data[v]
         if v not in names:  # continuous
             if not pd.api.types.is_numeric_dtype(col):
-                bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
-                example = (f" (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})"
-                           if len(bad) else "")
-                raise DataError(f"column {v!r} is not numeric{example}; recode it, or "
-                                "declare it ordered")
+                raise DataError(f"column {v!r} is not numeric{_non_numeric_example(col)}; "
+                                "recode it, or declare it ordered")
             sub[v] = col.astype(float)
             continue
         if isinstance(col.dtype, pd.CategoricalDtype):
@@ -121,10 +119,9 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=(), pairwise=False
                                 "(col.cat.as_ordered()) so the category order is known")
             col = col.cat.codes.where(col.notna()).astype(float)
         elif not pd.api.types.is_numeric_dtype(col):
-            bad = col[pd.to_numeric(col, errors="coerce").isna() & col.notna()]
-            example = f" (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})" if len(bad) else ""
             raise DataError(
-                f"ordered column {v!r} is not numeric{example}. Recode the labels to "
+                f"ordered column {v!r} is not numeric{_non_numeric_example(col)}. Recode "
+                "the labels to "
                 "ordered codes first (im_research.io.read_survey maps Likert labels), or "
                 "pass an ordered pandas Categorical")
         sub[v] = col.astype(float)
@@ -304,9 +301,7 @@ class _Group:
         Sigma, mu = self.ram.implied(theta)[:2]
         return Sigma[np.ix_(y, y)], mu[y], np.zeros((len(y), 0))
 
-    def sigma(self, theta):
-        Sigma0, mu0, Pi = self.moments(theta)
-        d = self.delta_scale(theta)
+    def _stack(self, theta, Sigma0, mu0, Pi, d):
         tv = self.th_var
         tau = np.where(self.th_free, theta[np.maximum(self.th_pid, 0)], 0.0)
         th = d[tv] * (tau - mu0[tv])  # -mean for continuous variables
@@ -314,7 +309,16 @@ class _Group:
         return np.concatenate([th, slopes, Sigma0[self.num, self.num],
                                d[self.ii] * d[self.jj] * Sigma0[self.ii, self.jj]])
 
+    def sigma(self, theta):
+        """The model's statistics in ``wls_obs`` order."""
+        return self._stack(theta, *self.moments(theta), self.delta_scale(theta))
+
     def jacobian(self, theta, npar):
+        """Δ = dσ/dθ (statistics x parameters)."""
+        return self.linearize(theta, npar)[1]
+
+    def linearize(self, theta, npar):
+        """(σ, Δ) from one evaluation of the moments and their derivatives."""
         Sigma0, mu0, Pi, dS, dm, dP = self.moments(theta, derivs=True)
         d = self.delta_scale(theta)
         tv, ii, jj, nf = self.th_var, self.ii, self.jj, self.nfix
@@ -343,7 +347,7 @@ class _Group:
                     D[nf + k, sp[i]] += d[j] * Sigma0[i, j]
                 if free[j]:
                     D[nf + k, sp[j]] += d[i] * Sigma0[i, j]
-        return D
+        return self._stack(theta, Sigma0, mu0, Pi, d), D
 
 
 class DWLSProblem:
@@ -369,14 +373,17 @@ class DWLSProblem:
             total += gr.cg * float(np.sum(gr.w * d * d))
         return total
 
-    def _normal_equations(self, theta, weight="cg"):
+    def normal_equations(self, theta, info_weight="cg"):
+        """(Σ c_g Δ'WΔ, Σ c_g Δ'W(s − σ)) with c_g = (N_g − 1)/N, the Gauss–Newton
+        system of the objective; ``info_weight="fg"`` weights the information by
+        N_g/N instead (lavaan's expected information)."""
         info = np.zeros((self.npar, self.npar))
         rhs = np.zeros(self.npar)
         for gr in self.groups:
-            D = gr.jacobian(theta, self.npar)
-            WD = D * (getattr(gr, weight) * gr.w)[:, None]
-            info += D.T @ WD
-            rhs += WD.T @ (gr.s - gr.sigma(theta))
+            sig, D = gr.linearize(theta, self.npar)
+            WD = D * gr.w[:, None]
+            info += getattr(gr, info_weight) * (D.T @ WD)
+            rhs += gr.cg * (WD.T @ (gr.s - sig))
         return info, rhs
 
     def solve(self, theta0, max_iter=500, tol=1e-10):
@@ -386,7 +393,7 @@ class DWLSProblem:
         ok = False
         it = 0
         for it in range(1, max_iter + 1):
-            info, rhs = self._normal_equations(theta)
+            info, rhs = self.normal_equations(theta)
             try:
                 step = np.linalg.solve(info, rhs)
             except np.linalg.LinAlgError:
@@ -407,7 +414,7 @@ class DWLSProblem:
             if np.max(np.abs(t * step)) < tol or abs(F_old - F) < tol * 1e-3:
                 ok = True
                 break
-        info, rhs = self._normal_equations(theta)
+        info, rhs = self.normal_equations(theta)
         return theta, F, -2 * rhs, info, ok, it
 
 
@@ -422,10 +429,6 @@ def _scaled_shifted(T, df, UG):
     shift = df - a * tr
     return {"stat": a * T + shift, "scaling_factor": 1 / a, "shift": shift, "trace": tr,
             "trace2": tr2}
-
-
-def _pupper(x, df):
-    return float(1.0 - special.chdtr(df, x)) if df > 0 else np.nan
 
 
 def _block_diag(mats):
@@ -466,17 +469,6 @@ def _catml(problem, Ps, Ds, Einv, df3):
             "TB": XX3_null, "c_b": float(np.trace(G)) / df3_null}
 
 
-def _rmsea_block(T, df, N, G, c=1.0, Tci=None):
-    rm = float(np.sqrt(max(T / (N * df) - c / N, 0.0)) * np.sqrt(G)) if df > 0 else 0.0
-    Tci = T if Tci is None else Tci
-    lo, hi = rmsea_ci(Tci, df, N, G, c=c)
-    close = float(1 - special.chndtr(Tci, df, N * df / c * 0.05 ** 2 / G)) if df > 0 \
-        else np.nan
-    notclose = float(special.chndtr(Tci, df, N * df / c * 0.08 ** 2 / G)) if df > 0 \
-        else np.nan
-    return rm, lo, hi, close, notclose
-
-
 def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par):
     """Robust vcov, scaled-shifted tests and every lavaan fit measure of a WLSMV fit.
 
@@ -488,13 +480,13 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
     G = len(groups)
     N = problem.nobs
     Nm = N - G  # lavaan: ntotal - ngroups for (D)WLS
-    Ds = [gr.jacobian(theta, npar) for gr in groups]
+    sigmas, Ds = map(list, zip(*(gr.linearize(theta, npar) for gr in groups)))
     E = sum(gr.fg * D.T @ (D * gr.w[:, None]) for gr, D in zip(groups, Ds))
     Einv = np.linalg.inv(E)
     meat = sum(gr.fg * (D * gr.w[:, None]).T @ gr.ws.gamma @ (D * gr.w[:, None])
                for gr, D in zip(groups, Ds))
     vcov = Einv @ meat @ Einv / Nm
-    Fg = [float(np.sum(gr.w * (gr.s - gr.sigma(theta)) ** 2)) for gr in groups]
+    Fg = [float(np.sum(gr.w * (gr.s - sig) ** 2)) for gr, sig in zip(groups, sigmas)]
     T = sum((gr.ws.nobs - 1) * f for gr, f in zip(groups, Fg))
     ndat = sum(len(gr.s) for gr in groups)
     nfix = sum(gr.nfix for gr in groups)  # thresholds, means, variances
@@ -516,12 +508,12 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
     dfB = ndat - nfix
     ssb = _scaled_shifted(TB, dfB, _ugamma(Gamma, v, Db, Eb_inv))
     fm = {"npar": npar, "fmin": T / (2 * N), "chisq": T, "df": df,
-          "pvalue": _pupper(T, df), "chisq_scaled": ss["stat"], "df_scaled": df,
-          "pvalue_scaled": _pupper(ss["stat"], df),
+          "pvalue": pchisq_upper(T, df), "chisq_scaled": ss["stat"], "df_scaled": df,
+          "pvalue_scaled": pchisq_upper(ss["stat"], df),
           "chisq_scaling_factor": ss["scaling_factor"], "baseline_chisq": TB,
-          "baseline_df": dfB, "baseline_pvalue": _pupper(TB, dfB),
+          "baseline_df": dfB, "baseline_pvalue": pchisq_upper(TB, dfB),
           "baseline_chisq_scaled": ssb["stat"], "baseline_df_scaled": dfB,
-          "baseline_pvalue_scaled": _pupper(ssb["stat"], dfB),
+          "baseline_pvalue_scaled": pchisq_upper(ssb["stat"], dfB),
           "baseline_chisq_scaling_factor": ssb["scaling_factor"]}
     df3 = (ndat - nfix) - (npar - n_th_par - n_mean_par)
     # with free scale factors (equal thresholds across groups) lavaan 0.6-14 cannot build
@@ -539,15 +531,15 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
            if cat is not None else dict.fromkeys(("cfi", "tli", "rni"), np.nan))
     fm["cfi_robust"], fm["tli_robust"], fm["rni_robust"] = inc["cfi"], inc["tli"], inc["rni"]
     fm["nnfi_robust"] = inc["tli"]
-    rm = _rmsea_block(T, df, Nm, G)
+    rm = rmsea_block(T, df, Nm, G)
     fm.update(rmsea=rm[0], rmsea_ci_lower=rm[1], rmsea_ci_upper=rm[2], rmsea_ci_level=0.90,
               rmsea_pvalue=rm[3], rmsea_close_h0=0.05, rmsea_notclose_pvalue=rm[4],
               rmsea_notclose_h0=0.08)
-    rm = _rmsea_block(ss["stat"], df, Nm, G)
+    rm = rmsea_block(ss["stat"], df, Nm, G)
     fm.update(rmsea_scaled=rm[0], rmsea_ci_lower_scaled=rm[1], rmsea_ci_upper_scaled=rm[2],
               rmsea_pvalue_scaled=rm[3], rmsea_notclose_pvalue_scaled=rm[4])
     if cat is not None:
-        rm = _rmsea_block(cat["T"], df3, Nm, G, c=cat["c"], Tci=cat["T"] / cat["c"])
+        rm = rmsea_block(cat["T"], df3, Nm, G, c=cat["c"], T_ci=cat["T"] / cat["c"])
     else:
         rm = (np.nan,) * 5
     fm.update(rmsea_robust=rm[0], rmsea_ci_lower_robust=rm[1], rmsea_ci_upper_robust=rm[2],
@@ -557,13 +549,13 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
     # threshold residuals of the ordered items (lavaan counts only those)
     acc = dict.fromkeys(["rmr", "rmr_nomean", "srmr", "srmr_nomean", "crmr",
                          "crmr_nomean", "gfi"], 0.0)
-    for gr, f, P in zip(groups, Fg, Ps):
+    for gr, f, P, sig in zip(groups, Fg, Ps, sigmas):
         p = gr.ws.cor.shape[0]
         tri = np.tril_indices(p)
         sd_s, sd_m = np.sqrt(np.diag(gr.ws.cov)), np.sqrt(np.diag(P))
         r_cor = gr.ws.cov / np.outer(sd_s, sd_s) - P / np.outer(sd_m, sd_m)
         ordinal_th = ~gr.ws.numeric[gr.th_var]
-        res_th = (gr.s - gr.sigma(theta))[:gr.nth][ordinal_th]
+        res_th = (gr.s - sig)[:gr.nth][ordinal_th]
         n_th = int(ordinal_th.sum())
         ss_raw = float(np.sum((gr.ws.cov - P)[tri] ** 2))
         ss_cor = float(np.sum(r_cor[tri] ** 2))
@@ -599,13 +591,21 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
 # ---------------------------------------------------------------------------------------
 # driver used by im_research.fit(..., ordered=...)
 # ---------------------------------------------------------------------------------------
-def _group_statistics(sub, ov, ordered, groups, group_labels, group, exo=(),
+def _statistic_positions(rows, ws):
+    """Free-parameter index of each threshold statistic (−1 for the means of continuous
+    variables) and of each variable's scale factor (−1: fixed δ = 1) in table ``rows``."""
+    th = {f"{r['lhs']}|{r['rhs']}": int(r["pid"]) for r in rows if r["op"] == "|"}
+    scale = {r["lhs"]: int(r["pid"]) for r in rows if r["op"] == "~*~"}
+    return [th.get(name, -1) for name in ws.th_names], [scale.get(v, -1) for v in ws.names]
+
+
+def _group_statistics(sub, parts, ov, ordered, group_labels, group, exo=(),
                       pairwise=False):
-    """Per-group WLS statistics; every group must show every category of every item."""
+    """Per-group WLS statistics of the rows ``parts`` (one frame per group of ``sub``);
+    every group must show every category of every item."""
     pooled = {v: np.sort(sub[v].dropna().unique()) for v in ordered}
     out = []
-    for gl in group_labels:
-        part = sub if gl is None else sub[groups == gl]
+    for gl, part in zip(group_labels, parts):
         if gl is not None:
             if len(part) <= len(ov):
                 raise DataError(f"group {gl!r} has only {len(part)} complete rows for "
@@ -630,8 +630,13 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     """Fit ``model`` by WLSMV; called by :func:`im_research.fit` (see there)."""
     from . import _ram
     from .errors import IdentificationError
-    from .estimate import (SampleStats, _check_columns, _check_identification, _group_labels,
-                           _start_values)
+    from .estimate import (
+        SampleStats,
+        _check_columns,
+        _check_identification,
+        _group_labels,
+        _start_values,
+    )
     from .partable import partable_records
     from .result import SEMResult
 
@@ -664,18 +669,17 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     sub = sub[ov]
     yvars = [v for v in ov if v not in exo]
     groups = data.loc[sub.index, group] if group is not None else None
-    wstats = _group_statistics(sub, yvars, names, groups, group_labels, group, exo,
-                               pairwise)
-    if exo:  # the covariates' own moments are fixed at their sample values (fixed.x;
-        # lavaan's conditional.x uses the N - 1 divisor here)
-        for g, gl in enumerate(group_labels):
-            xg = (sub if gl is None else sub[groups == gl])[exo].to_numpy(float)
-            m_x, dev = xg.mean(axis=0), xg - xg.mean(axis=0)
-            c_x = dev.T @ dev / (len(xg) - 1)
-            for r in records:
-                if r["group"] == g and r["exo"]:
-                    i = exo.index(r["lhs"])
-                    r["value"] = m_x[i] if r["op"] == "~1" else c_x[i, exo.index(r["rhs"])]
+    parts = [sub if gl is None else sub[groups == gl] for gl in group_labels]
+    wstats = _group_statistics(sub, parts, yvars, names, group_labels, group, exo, pairwise)
+    # the covariates' own moments are fixed at their sample values (fixed.x; lavaan's
+    # conditional.x uses the N - 1 divisor here)
+    x_moments = [(p[exo].mean().to_numpy(), p[exo].cov().to_numpy()) for p in parts] \
+        if exo else []
+    for g, (m_x, c_x) in enumerate(x_moments):
+        for r in records:
+            if r["group"] == g and r["exo"]:
+                i = exo.index(r["lhs"])
+                r["value"] = m_x[i] if r["op"] == "~1" else c_x[i, exo.index(r["rhs"])]
     records = ordinal_partable(records, info, wstats, equal_thresholds=equal_th,
                                partial=th_partial, free_means="means" not in group_equal)
     pt = pd.DataFrame(records)
@@ -689,14 +693,12 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
     for g, ws in enumerate(wstats):
         rows = [r for r in records if r["group"] == g and r["op"] != ":="]
         rams.append(_ram.RAM(rows, ov, info.lv, npar))
-        th_pid = {f"{r['lhs']}|{r['rhs']}": r["pid"] for r in rows if r["op"] == "|"}
-        th_pids.append([th_pid.get(name, -1) for name in ws.th_names])
-        scale = {r["lhs"]: r["pid"] for r in rows if r["op"] == "~*~"}
-        scale_pids.append([scale.get(v, -1) for v in ws.names])
+        th_pid, scale_pid = _statistic_positions(rows, ws)
+        th_pids.append(th_pid)
+        scale_pids.append(scale_pid)
     problem = DWLSProblem(rams, wstats, th_pids, scale_pids, npar)
     stats = []
-    for g, (gl, ws) in enumerate(zip(group_labels, wstats)):
-        part = sub if gl is None else sub[groups == gl]
+    for g, (part, ws) in enumerate(zip(parts, wstats)):
         yi = [ov.index(v) for v in ws.names]
         cov, mean = np.zeros((len(ov), len(ov))), np.zeros(len(ov))
         cov[np.ix_(yi, yi)] = ws.cov  # (residual) correlations of the items
@@ -704,9 +706,7 @@ def fit_wlsmv(model, parsed, data, *, ordered, std_lv, fixed_x, start, max_iter,
             -ws.th[[k for k, nm in enumerate(ws.th_names) if "~1" in nm]]
         if exo:
             xi = [ov.index(v) for v in exo]
-            xg = part[exo].to_numpy(float)
-            cov[np.ix_(xi, xi)] = np.cov(xg, rowvar=False).reshape(len(xi), -1)
-            mean[xi] = xg.mean(axis=0)
+            mean[xi], cov[np.ix_(xi, xi)] = x_moments[g]
         stats.append(SampleStats(ws.nobs, cov, mean, list(ov), part,
                                  dropped if g == 0 else []))
     theta0 = _start_values(records, info, stats, std_lv, npar)
@@ -777,19 +777,13 @@ def gradient_and_information(result, table, theta, npar):
     rams, th_pids, scale_pids = [], [], []
     for g, gr in enumerate(groups):
         rows = table[table["group"] == g]
-        rams.append(_ram.RAM(rows.to_dict("records"), result.observed, result.latent, npar))
-        keyed = {(a, o, b): int(pid) for a, o, b, pid in
-                 zip(rows["lhs"], rows["op"], rows["rhs"], rows["pid"])}
-        th_pids.append([keyed.get((name.split("|")[0], "|", name.split("|")[-1]), -1)
-                        for name in gr.ws.th_names])
-        scale_pids.append([keyed.get((v, "~*~", v), -1) for v in gr.ws.names])
+        rows = rows.to_dict("records")
+        rams.append(_ram.RAM(rows, result.observed, result.latent, npar))
+        th_pid, scale_pid = _statistic_positions(rows, gr.ws)
+        th_pids.append(th_pid)
+        scale_pids.append(scale_pid)
     problem = DWLSProblem(rams, [gr.ws for gr in groups], th_pids, scale_pids, npar)
-    info, rhs = np.zeros((npar, npar)), np.zeros(npar)
-    for gr in problem.groups:
-        D = gr.jacobian(theta, npar)
-        WD = D * gr.w[:, None]
-        info += gr.fg * (D.T @ WD)
-        rhs += gr.cg * (WD.T @ (gr.s - gr.sigma(theta)))
+    info, rhs = problem.normal_equations(theta, info_weight="fg")
     return -rhs, info
 
 
@@ -837,4 +831,4 @@ def scaled_shifted_difference(fit1, fit0):
     a = np.sqrt(m / tr2)
     b = m - a * tr
     stat = (T0 - T1) * a + b
-    return {"stat": stat, "df": m, "pvalue": _pupper(stat, m), "a": a, "b": b}
+    return {"stat": stat, "df": m, "pvalue": pchisq_upper(stat, m), "a": a, "b": b}
