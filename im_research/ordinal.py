@@ -420,6 +420,15 @@ def _set_row(k, a21, h21, h, A21, H21, h22):
     h22[k] = h
 
 
+def _columns(data, columns, what):
+    """``data[columns]`` without ``.attrs`` (pandas deep-copies them per column access),
+    naming absent columns."""
+    absent = [c for c in columns if c not in data.columns]
+    if absent:
+        raise DataError(f"{what}: the data have no column(s) {absent}")
+    return pd.DataFrame(data[columns])
+
+
 def _muthen_gamma(SC, blocks, A21, sc_cor, H21, h22, mean_cols, names):
     """N times lavaan's ``muthen1984`` sandwich: ``SC`` holds the casewise scores
     (univariate statistics, then the pairs' correlations), ``blocks`` the columns of each
@@ -491,7 +500,7 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None,
     """
     columns = list(columns)
     ordered = set(columns if ordered is None else ordered)
-    sub = pd.DataFrame(data[columns])  # no .attrs: pandas deep-copies them per column
+    sub = _columns(data, columns, "wls_statistics")
     numeric = np.array([v not in ordered for v in columns])
     has_na = sub.isna().any()
     if has_na.any() and (not pairwise or has_na[list(numeric)].any()):
@@ -709,7 +718,11 @@ def wls_statistics_conditional(data: pd.DataFrame, columns, exo, ordered=None) -
     """
     columns, exo = list(columns), list(exo)
     ordered = set(columns if ordered is None else ordered)
-    sub = pd.DataFrame(data[columns + exo])  # without .attrs (deep-copied per column)
+    sub = _columns(data, columns + exo, "wls_statistics_conditional")
+    text = [c for c in exo if not pd.api.types.is_numeric_dtype(sub[c])]
+    if text:
+        raise DataError(f"covariate(s) {text} are not numeric; code them as numbers (e.g. "
+                        "0/1 for two categories) before using them as covariates")
     if sub.isna().any().any():
         bad = sub.columns[sub.isna().any()].tolist()
         raise DataError(f"wls_statistics_conditional needs complete rows; {bad} have "

@@ -142,17 +142,27 @@ def htmt_inference(model: str, data: pd.DataFrame, n_boot: int = 1000, seed=None
     draws = []
     n = len(x)
     frame = pd.DataFrame(x, columns=items)
+    failed = 0
     for ss in seeds:
         rows = np.random.default_rng(ss).integers(0, n, n)
         if ordered:
             try:
                 R = _item_correlations(frame.iloc[rows], items, ordered)
-            except DataError:  # a category vanished in this resample
+            except DataError:  # an item became constant in this resample
+                failed += 1
                 continue
         else:
             R = pd.DataFrame(np.abs(np.corrcoef(x[rows], rowvar=False)), index=items,
                              columns=items)
         draws.append(_htmt_from_cor(R, ind, htmt2).to_numpy())
+    if failed:
+        warnings.warn(f"htmt_inference: {failed} of {n_boot} resamples left an item with a "
+                      f"single category and were left out; the intervals use {len(draws)} "
+                      "draws",
+                      DataWarning, stacklevel=2)
+    if len(draws) < 2:
+        raise DataError("htmt_inference: fewer than two usable resamples; merge sparse "
+                        "categories first")
     draws = np.array(draws)
     a = (1 - level) / 2
     rows = []

@@ -63,3 +63,13 @@ def test_two_by_two_tables_follow_lavaans_empty_cell_rule():
     both = data.assign(y2=data["y1"])
     with pytest.raises(ir.DataError, match="2x2 table of 'y2' and 'y1' has two empty"):
         polychoric(both, ["y1", "y2"])
+
+
+def test_statistics_name_absent_columns_and_text_covariates(likert):
+    from im_research.ordinal import wls_statistics, wls_statistics_conditional
+
+    _, data = likert
+    with pytest.raises(ir.DataError, match=r"no column\(s\) \['x10'\]"):
+        wls_statistics(data, COLS + ["x10"])
+    with pytest.raises(ir.DataError, match=r"covariate\(s\) \['school'\] are not numeric"):
+        wls_statistics_conditional(data, COLS, ["school"])

@@ -1,6 +1,7 @@
 """Reliability and validity match semTools 0.5-6 and psych on HolzingerSwineford1939."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import im_research as ir
@@ -96,3 +97,20 @@ def test_htmt_from_polychoric_correlations_matches_semtools():
     low = np.tril_indices(3, -1)
     assert np.max(np.abs(h.to_numpy()[low] - np.array(ref["htmt"]["values"])[low])) < 1e-6
     assert np.max(np.abs(h2.to_numpy()[low] - np.array(ref["htmt2"]["values"])[low])) < 1e-6
+
+
+def test_htmt_inference_reports_resamples_it_cannot_use():
+    # a yes/no item answered "yes" once is constant in about a third of the resamples;
+    # those draws are left out and reported, not dropped silently
+    rng = np.random.default_rng(5)
+    f = rng.normal(size=(120, 2))
+    items = {f"a{k}": np.digitize(f[:, 0] + rng.normal(size=120), [-1, 0, 1]) for k in (1, 2)}
+    items.update({f"b{k}": np.digitize(f[:, 1] + rng.normal(size=120), [-1, 0, 1])
+                  for k in (1, 2)})
+    data = pd.DataFrame(items)
+    data["a1"] = 0
+    data.loc[0, "a1"] = 1
+    with pytest.warns(ir.DataWarning, match=r"left an item with a single category .* use"):
+        out = ir.htmt_inference("fa =~ a1 + a2\nfb =~ b1 + b2", data, n_boot=20, seed=2,
+                                ordered=True)
+    assert len(out) == 1 and np.isfinite(out["ci_upper"]).all()
