@@ -248,13 +248,6 @@ def _h1_observed_info(x, Sigma, mu):
     return 0.5 * (A1 + A1.T), B1
 
 
-def h1_trace_missing(x, Sigma, mu):
-    """tr(B1 A1⁻¹) of the saturated model for incomplete data at (Sigma, mu), with A1 the
-    observed information and B1 the first-order information."""
-    A1, B1 = _h1_observed_info(x, Sigma, mu)
-    return float(np.trace(B1 @ np.linalg.inv(A1)))
-
-
 def _complete_info(Sigma):
     """Expected (= observed at the saturated estimates) complete-data information per
     case of (mu, vech Sigma)."""

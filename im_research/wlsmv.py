@@ -313,12 +313,8 @@ class _Group:
         """The model's statistics in ``wls_obs`` order."""
         return self._stack(theta, *self.moments(theta), self.delta_scale(theta))
 
-    def jacobian(self, theta, npar):
-        """Δ = dσ/dθ (statistics x parameters)."""
-        return self.linearize(theta, npar)[1]
-
     def linearize(self, theta, npar):
-        """(σ, Δ) from one evaluation of the moments and their derivatives."""
+        """(σ, Δ = dσ/dθ) from one evaluation of the moments and their derivatives."""
         Sigma0, mu0, Pi, dS, dm, dP = self.moments(theta, derivs=True)
         d = self.delta_scale(theta)
         tv, ii, jj, nf = self.th_var, self.ii, self.jj, self.nfix
