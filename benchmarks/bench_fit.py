@@ -26,7 +26,7 @@ from pathlib import Path  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import im_research as ir  # noqa: E402
-from im_research.flagship import load_flagship_data  # noqa: E402
+from im_research.teaching.flagship import load_flagship_data  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,8 +71,8 @@ def main():
     print(f"{'model':<38}{'im-research ms':>15}{'semopy ms':>12}{'ratio':>8}")
     for name, model, data in [("PoliticalDemocracy (n=75)", pd_model, pd_data),
                               ("flagship 17 ind., 5 factors (n=420)", bank_model, bank_data)]:
-        ours = median_ms(lambda: ir.fit(model, data=data), args.reps)
-        theirs = median_ms(lambda: semopy_full_fit(model, data), max(10, args.reps // 4))
+        ours = median_ms(lambda m=model, d=data: ir.fit(m, data=d), args.reps)
+        theirs = median_ms(lambda m=model, d=data: semopy_full_fit(m, d), max(10, args.reps // 4))
         print(f"{name:<38}{ours:>15.2f}{theirs:>12.2f}{theirs / ours:>7.1f}x")
     print("targets: PoliticalDemocracy <= 5 ms; >= 5x faster than semopy")
 

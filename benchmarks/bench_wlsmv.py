@@ -22,11 +22,10 @@ import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _timing import median_s as _median  # noqa: E402  (benchmarks/ is on sys.path)
 
 import im_research as ir  # noqa: E402
-from im_research.ordinal import wls_statistics  # noqa: E402
-
-from _timing import median_s as _median  # noqa: E402  (benchmarks/ is on sys.path)
+from im_research.sem.ordinal import wls_statistics  # noqa: E402
 
 
 def median_s(fn, repeats):

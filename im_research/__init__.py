@@ -1,24 +1,43 @@
 """im-research: internal-marketing research and teaching with structural equation models.
 
+The package is layered (see ``docs/architecture.md``): ``sem`` (the engine) →
+``inference`` and ``measurement`` → ``reporting`` → ``teaching`` and the CLI, with
+``survey``, ``synthetic`` and ``scales`` for data. The everyday functions are re-exported
+here, pingouin style.
+
 >>> import im_research as ir
 >>> callable(ir.fit)
 True
 """
 
-from .errors import (ConvergenceError, DataError, DataWarning, HeywoodWarning,
-                     IdentificationError, ModelSyntaxError)
-from . import (anonymize, codebook, datasets, exercises, io, method_bias, models, multilevel,
-               ordinal, plots, quality, report, scales, scoring, simulate)
-from .bootstrap import bootstrap
-from .compare import lrt
-from .effects import indirect_effects
-from .estimate import fit
-from .invariance import invariance, release_candidates
-from .multilevel import icc, rwg, rwg_j
-from .power import power
-from .reliability import item_statistics, reliability
-from .result import SEMResult
-from .validity import fornell_larcker, htmt, htmt_inference
+from . import scales
+from .errors import (
+                     ConvergenceError,
+                     DataError,
+                     DataWarning,
+                     HeywoodWarning,
+                     IdentificationError,
+                     ModelSyntaxError,
+)
+from .inference import bootstrap, indirect_effects, invariance, lrt, power, release_candidates
+from .measurement import (
+                     fornell_larcker,
+                     htmt,
+                     htmt_inference,
+                     icc,
+                     item_statistics,
+                     method_bias,
+                     multilevel,
+                     reliability,
+                     rwg,
+                     rwg_j,
+)
+from .reporting import plots, report
+from .scales import scoring
+from .sem import SEMResult, fit, ordinal
+from .survey import anonymize, codebook, datasets, io, quality
+from .synthetic import models, simulate
+from .teaching import exercises
 
 __version__ = "0.1.0.dev0"
 

@@ -1,11 +1,12 @@
 """Command line: ``im-research fit MODEL_FILE DATA_FILE``, ``im-research flagship``,
-``im-research datasets``.
+``im-research lessons [--copy DIR]``, ``im-research exercise ...``, ``im-research datasets``.
 
 Examples
 --------
     im-research fit model.lav survey.csv            # lavaan-style summary
     im-research fit model.lav survey.csv --json     # params + fit measures as JSON
     im-research flagship --out reports              # the bundled service-profit-chain study
+    im-research lessons --copy my-course            # lessons + exercises to work in
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     if suffix in (".csv", ".txt", ".tsv"):
         return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
     try:
-        from .io import read_survey
+        from .survey.io import read_survey
     except ImportError:  # pragma: no cover - io module is part of the package
         raise IMResearchError(f"cannot read {path.suffix} files; convert to CSV") from None
     data, report = read_survey(path)
@@ -65,7 +66,7 @@ def result_to_dict(res) -> dict:
 
 
 def _cmd_fit(args) -> int:
-    from .estimate import fit
+    from .sem.estimate import fit
 
     model = Path(args.model_file).read_text(encoding="utf-8")
     data = _read_table(Path(args.data_file))
@@ -88,14 +89,14 @@ def _cmd_fit(args) -> int:
 
 
 def _cmd_flagship(args) -> int:
-    from .flagship import run_flagship
+    from .teaching.flagship import run_flagship
 
     run_flagship(out_dir=Path(args.out), html=not args.no_report)
     return 0
 
 
 def _cmd_datasets(args) -> int:
-    from . import datasets
+    from .survey import datasets
 
     with pd.option_context("display.max_colwidth", 90, "display.width", 160):
         print(datasets.list().to_string(index=False))
@@ -103,12 +104,13 @@ def _cmd_datasets(args) -> int:
 
 
 def _cmd_exercise(args) -> int:
-    from . import exercises
+    from .resources import resource_dir
+    from .teaching import exercises
 
     if args.action == "list":
         print(exercises.list_exercises().to_string(index=False))
     elif args.action == "release":
-        src = Path(args.source)
+        src = Path(args.source) if args.source else resource_dir("exercises")
         for f in exercises.release_for_students(src, Path(args.out)):
             print(f)
     elif args.action == "grade":
@@ -119,6 +121,18 @@ def _cmd_exercise(args) -> int:
         ex = exercises.start(args.exercise, args.student, course_salt=args.salt)
         ex.data.to_csv(args.out, index=False)
         print(f"wrote {len(ex.data)} rows for {args.student} to {args.out}")
+    return 0
+
+
+def _cmd_lessons(args) -> int:
+    from .teaching import lessons
+
+    if args.copy is None:
+        print(lessons.list_lessons().to_string(index=False))
+        return 0
+    written = lessons.copy_lessons(Path(args.copy), overwrite=args.overwrite)
+    print(f"copied {len(written)} notebooks to {args.copy}; open them with "
+          f"`jupyter lab {args.copy}`")
     return 0
 
 
@@ -148,12 +162,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("exercise", help="exercises: list, release, grade, per-student data")
     p.add_argument("action", choices=["list", "release", "grade", "data"])
     p.add_argument("notebooks", nargs="*", help="submitted notebooks (grade)")
-    p.add_argument("--source", default="exercises", help="exercise folder (release)")
+    p.add_argument("--source", default=None,
+                   help="exercise folder (release; default: the bundled exercises)")
     p.add_argument("--out", default="release", help="output folder or file")
     p.add_argument("--exercise", default="ex01_measurement", help="exercise name (data)")
     p.add_argument("--student", default="", help="student id (data)")
     p.add_argument("--salt", default="", help="course salt (data)")
     p.set_defaults(func=_cmd_exercise)
+    p = sub.add_parser("lessons", help="list the lessons, or copy them (with the exercises) "
+                                       "into a folder to work in")
+    p.add_argument("--copy", default=None, metavar="DIR",
+                   help="copy notebooks/ and exercises/ (no solutions) into DIR")
+    p.add_argument("--overwrite", action="store_true", help="replace notebooks already in DIR")
+    p.set_defaults(func=_cmd_lessons)
     p = sub.add_parser("datasets", help="list the bundled datasets")
     p.set_defaults(func=_cmd_datasets)
     return parser
@@ -164,7 +185,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (IMResearchError, FileNotFoundError, ValueError) as exc:
+    except (IMResearchError, FileNotFoundError, FileExistsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

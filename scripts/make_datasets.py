@@ -13,12 +13,11 @@ import json
 from pathlib import Path
 
 import numpy as np
-
 import pandas as pd
 
 from im_research import models
-from im_research.models import service_profit_chain
-from im_research.simulate import discretize, draw, to_csv_bytes
+from im_research.synthetic.models import service_profit_chain
+from im_research.synthetic.simulate import discretize, draw, to_csv_bytes
 
 LABELS_7_EN = ["Strongly disagree", "Disagree", "Somewhat disagree", "Neither agree nor disagree",
                "Somewhat agree", "Agree", "Strongly agree"]
@@ -147,7 +146,7 @@ def bank_service_profit_chain(out: Path):
                        "served: internal marketing, job satisfaction, commitment, service "
                        "quality, customer satisfaction and loyalty (service-profit chain).",
         "provenance": "SYNTHETIC data drawn by scripts/make_datasets.py from "
-                      "im_research.models.service_profit_chain() with seed 20260422: Likert "
+                      "im_research.synthetic.models.service_profit_chain() with seed 20260422: Likert "
                       "discretisation (7-point employee items, 5-point customer items, "
                       "thresholds shifted 0.4 towards agreement), branch ICC 0.10 on internal "
                       "marketing, 2% careless respondents (random and straight-lining). Not "
@@ -446,7 +445,7 @@ def raw_hr_export(seed=20260504, n=400):
 
 
 def hr_release(out: Path):
-    from im_research.anonymize import anonymize
+    from im_research.survey.anonymize import anonymize
 
     raw = raw_hr_export()
     items = [c for c in raw.columns if c[:3] in ("vis", "dev", "rew") or c[:2] in ("js", "sq")]
@@ -481,7 +480,7 @@ def hr_release(out: Path):
                        "e-mails, birth dates, departments removed or generalised; k >= 5).",
         "provenance": "SYNTHETIC raw HR export made by scripts/make_datasets.py (seed "
                       "20260504; the raw file is never written), released through "
-                      "im_research.anonymize; the release log is below.",
+                      "im_research.survey.anonymize; the release log is below.",
         "model_syntax": model.syntax, "release_log": log,
         "missing_codes": ["*: suppressed quasi-identifier"], "variables": variables})
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 import builtins
 import html as _html
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from ..errors import DataError
-from ..scoring import composite_scores, reverse_code
+from .scoring import composite_scores, reverse_code
 
 __all__ = ["Scale", "list", "get", "measurement_model", "score", "questionnaire",
            "RESPONSE_LABELS"]
@@ -98,7 +98,7 @@ def _validate(raw: dict, path: Path) -> Scale:
                  tuple(labels["en"]), tuple(labels["fa"]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library() -> dict:
     scales = {}
     for path in sorted(DATA.glob("*.yaml")):

@@ -1,0 +1,11 @@
+"""Inference on fitted models: bootstrap, direct/indirect effects, power, nested-model tests
+(``lrt``) and measurement invariance. Imports ``sem`` (and ``synthetic`` for power), never
+the layers above."""
+
+from .bootstrap import bootstrap
+from .compare import lrt
+from .effects import indirect_effects
+from .invariance import invariance, release_candidates
+from .power import power
+
+__all__ = ["bootstrap", "lrt", "indirect_effects", "invariance", "release_candidates", "power"]

@@ -1,0 +1,432 @@
+"""Nonparametric bootstrap of a fitted model, fast enough for a notebook.
+
+Each draw resamples rows with replacement (within groups, as lavaan does), recomputes the
+sample moments and refits by warm-started Fisher scoring on the already-built model
+matrices: no parsing, no start values, no fit measures. Draw ``r`` uses its own random
+stream ``SeedSequence(seed).spawn(n_boot)[r]``, so results are identical whatever the
+backend (serial, joblib processes, Dask) or the number of workers.
+
+Conventions (lavaan 0.6):
+
+- ``boot_se`` is the SD of the successful draws with divisor R for free parameters and
+  R - 1 for defined (``:=``) parameters, as lavaan 0.6-14 reports them;
+- ``ci="perc"`` is lavaan's percentile interval (``boot::norm.inter``: rank (R + 1)·α,
+  interpolated on the normal-quantile scale); ``quantile="numpy"`` gives numpy's linear
+  rule instead (R's ``quantile(type = 7)``);
+- ``ci="bca"`` is BCa with jackknife acceleration (the jackknife refits the model n
+  times), ``ci="bca_simple"`` is lavaan's ``bca.simple`` (no acceleration) and
+  ``ci="norm"`` is ``est - bias ± z · se``;
+- failed draws (non-convergence) are removed and counted; draws with negative variances
+  are kept, as in lavaan.
+
+Examples
+--------
+>>> import im_research as ir
+>>> from im_research.teaching.flagship import load_flagship_data
+>>> res = ir.fit("js ~ a*im1\\ncs1 ~ b*js\\nind := a*b",
+...              data=load_flagship_data().rename(columns={"js1": "js"}))
+>>> boot = ir.bootstrap(res, n_boot=200, seed=1)          # lavaan: se = "bootstrap"
+>>> list(boot.table.columns)[:6]
+['lhs', 'op', 'rhs', 'label', 'est', 'boot_se']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import DataError
+
+__all__ = ["bootstrap", "BootstrapResult", "percentile_interval"]
+
+_CI_TYPES = ("perc", "bca", "bca_simple", "norm")
+
+
+# ---------------------------------------------------------------------------------------
+# interval helpers
+# ---------------------------------------------------------------------------------------
+def percentile_interval(draws, alphas, method: str = "norm_inter"):
+    """Percentile points of ``draws`` at ``alphas``.
+
+    ``method="norm_inter"`` is the rule lavaan uses through the boot package: with R
+    sorted draws and rank r = (R + 1)·α, take draw ⌊r⌋ and interpolate towards the next
+    one linearly on the scale of ``qnorm(k / (R + 1))``; ``method="numpy"`` is
+    ``numpy.quantile`` (linear, R's type 7).
+    """
+    t = np.sort(np.asarray(draws, float))
+    R = len(t)
+    alphas = np.atleast_1d(np.asarray(alphas, float))
+    if method == "numpy":
+        return np.quantile(t, alphas)
+    if method != "norm_inter":
+        raise ValueError("method must be 'norm_inter' or 'numpy'")
+    out = np.empty(len(alphas))
+    for i, a in enumerate(alphas):
+        rk = (R + 1) * a
+        k = int(np.floor(rk))
+        if k == rk and 1 <= k <= R:
+            out[i] = t[k - 1]
+        elif k <= 0:
+            out[i] = t[0]
+        elif k >= R:
+            out[i] = t[-1]
+        else:
+            z, z1, z2 = stats.norm.ppf([a, k / (R + 1), (k + 1) / (R + 1)])
+            out[i] = t[k - 1] + (z - z1) / (z2 - z1) * (t[k] - t[k - 1])
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# the refit engine (picklable: workers rebuild nothing but the sample moments)
+# ---------------------------------------------------------------------------------------
+class _Refitter:
+    def __init__(self, res):
+        if res.data is None:
+            raise DataError("bootstrap needs the raw data; this model was fitted from a "
+                            "covariance matrix (cov=). Refit it with data=.")
+        self.rams = res._rams
+        self.theta0 = res.theta.copy()
+        self.names = res.observed
+        self.meanstructure = [st.mean is not None for st in res._stats]
+        self.x = [st.data[res.observed].to_numpy(float) for st in res._stats]
+        self.pt_value = res._pt_value
+        self.pt_pid = res._pt_pid
+        label_rows, codes, _ = res._def_setup()
+        self.label_rows = label_rows
+        self.def_exprs = [(d.name, d.expr) for d in res._parsed.definitions]
+        self._codes = None
+        self._batch = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_codes"] = None  # code objects are not picklable; recompiled in workers
+        state["_batch"] = None
+        return state
+
+    def definitions(self, theta):
+        if not self.def_exprs:
+            return np.zeros(0)
+        from ..sem.result import evaluate_definitions
+
+        if self._codes is None:
+            self._codes = [(n, compile(e, f"<:= {n}>", "eval")) for n, e in self.def_exprs]
+        vals = self.pt_value.copy()
+        free = self.pt_pid >= 0
+        vals[free] = theta[self.pt_pid[free]]
+        return evaluate_definitions(self._codes, self.label_rows, vals)
+
+    def refit_many(self, rows):
+        """Batched refits of a single-group model: ``rows`` is (B, n) row indices.
+        Returns a list of estimate vectors (None where a draw failed)."""
+        from ..sem.batch import BatchML
+
+        if self._batch is None:
+            self._batch = BatchML(self.rams[0])
+        xb = self.x[0][np.asarray(rows)]  # (B, n, p)
+        n = xb.shape[1]
+        mean = xb.mean(axis=1)
+        dev = xb - mean[:, None, :]
+        cov = np.einsum("bni,bnj->bij", dev, dev) / n
+        theta, ok, _ = self._batch.fit(self.theta0, cov,
+                                       mean if self.meanstructure[0] else None)
+        return [np.concatenate([th, self.definitions(th)]) if good else None
+                for th, good in zip(theta, ok)]
+
+    def refit(self, row_sets):
+        """Estimates for one resample given per-group row indices; None if it fails."""
+        from ..sem.ml import MLProblem, fisher_scoring
+        from ..sem.moments import SampleStats
+
+        stats_b = []
+        for x, rows, ms in zip(self.x, row_sets, self.meanstructure):
+            xb = x[rows]
+            n = len(xb)
+            mean = xb.mean(axis=0)
+            dev = xb - mean
+            cov = dev.T @ dev / n
+            stats_b.append(SampleStats(n, cov, mean if ms else None, self.names))
+        try:
+            problem = MLProblem(self.rams, stats_b)
+            if not all(np.isfinite(problem.logdetS)):
+                return None
+            theta, F, g, I, ok, iters, msg = fisher_scoring(problem, self.theta0,
+                                                             max_iter=200, tol=1e-8, bfgs=False)
+        except (np.linalg.LinAlgError, FloatingPointError, ValueError):
+            return None
+        if not ok or not np.isfinite(F) or np.max(np.abs(g / 2)) > 1e-3:
+            return None
+        return np.concatenate([theta, self.definitions(theta)])
+
+
+class _WLSMVRefitter(_Refitter):
+    """Refits of a WLSMV fit: thresholds, polychorics and weights are recomputed on each
+    resample (as lavaan's bootstrap does). A resample in which an item loses one of its
+    categories fails, as in lavaan (its bootstrap keeps the original categories)."""
+
+    def __init__(self, res):
+        super().__init__(res)
+        self.frames = [st.data[res.observed] for st in res._stats]
+        groups = res._problem.groups
+        ws0 = groups[0].ws
+        self.items, self.exo = list(ws0.names), list(ws0.exo)
+        self.ordered = [v for v, num in zip(ws0.names, ws0.numeric) if not num]
+        self.th_names = [gr.ws.th_names for gr in groups]
+        self.th_pids = [gr.th_pid for gr in groups]
+        self.scale_pids = [gr.scale_pid for gr in groups]
+        self.npar = res.npar
+        self.pairwise = res.missing == "pairwise"
+
+    def refit(self, row_sets):
+        from ..sem.ordinal import wls_statistics, wls_statistics_conditional
+        from ..sem.wlsmv import DWLSProblem
+
+        try:
+            wstats = []
+            for frame, rows, names in zip(self.frames, row_sets, self.th_names):
+                part = frame.iloc[np.asarray(rows)]
+                ws = (wls_statistics_conditional(part, self.items, self.exo, self.ordered)
+                      if self.exo else wls_statistics(part, self.items, self.ordered,
+                                                      pairwise=self.pairwise))
+                if ws.th_names != names:  # a category vanished in this resample
+                    return None
+                wstats.append(ws)
+            problem = DWLSProblem(self.rams, wstats, self.th_pids, self.scale_pids,
+                                  self.npar)
+            theta, F, grad, _, ok, _ = problem.solve(self.theta0, max_iter=100)
+        except (np.linalg.LinAlgError, FloatingPointError, ValueError, DataError):
+            return None
+        if not ok or not np.isfinite(F) or np.max(np.abs(grad / 2)) > 1e-3:
+            return None
+        return np.concatenate([theta, self.definitions(theta)])
+
+    def refit_many(self, rows):
+        return [self.refit([r]) for r in rows]
+
+
+def _run_chunk(refitter, seeds, sizes, indices_chunk):
+    """Refit a chunk of draws (in a worker: one BLAS thread, as small matrices gain
+    nothing from more and two workers would oversubscribe two cores)."""
+    from threadpoolctl import threadpool_limits
+
+    out = []
+    with threadpool_limits(1):
+        row_sets = []
+        for k, ss in enumerate(seeds):
+            if indices_chunk is not None:
+                row_sets.append(indices_chunk[k])
+            else:
+                rng = np.random.default_rng(ss)
+                row_sets.append([rng.integers(0, n, size=n) for n in sizes])
+        if len(sizes) == 1:
+            return refitter.refit_many([r[0] for r in row_sets])
+        for rows in row_sets:
+            out.append(refitter.refit(rows))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# the public function
+# ---------------------------------------------------------------------------------------
+@dataclass
+class BootstrapResult:
+    """Bootstrap estimates: ``table`` (one row per free and defined parameter: ``lhs, op,
+    rhs, label, est, boot_se, ci_lower, ci_upper``), ``draws`` (successful draws × the
+    same parameters), ``n_failed``, ``n_boot``, ``ci`` and ``level``."""
+
+    table: pd.DataFrame
+    draws: pd.DataFrame
+    n_failed: int
+    n_boot: int
+    ci: str
+    level: float
+
+    def summary(self) -> str:
+        head = (f"Bootstrap: {self.n_boot} draws, {self.n_failed} failed; {self.ci} "
+                f"{100 * self.level:.0f}% intervals\n")
+        return head + self.table.round(4).to_string(index=False)
+
+    def _repr_html_(self):
+        return (f"<p><b>Bootstrap</b>: {self.n_boot} draws, {self.n_failed} failed; "
+                f"{self.ci} {100 * self.level:.0f}% intervals</p>" +
+                self.table.round(4).to_html(index=False))
+
+
+def _param_rows(res):
+    from ..sem.partable import free_parameter_rows
+
+    first = free_parameter_rows(res.partable)
+    rows = first[["lhs", "op", "rhs", "label"]].copy()
+    if res.ngroups > 1:
+        rows.insert(3, "group", [res.group_labels[g] for g in first["group"]])
+    defs = res.params[res.params["op"] == ":="][["lhs", "op", "rhs", "label"]]
+    return pd.concat([rows, defs], ignore_index=True)
+
+
+def bootstrap(fit, n_boot: int = 1000, seed=None, ci: str = "perc", level: float = 0.95,
+              indices=None, n_jobs: int = 1, client=None, quantile: str = "norm_inter",
+              progress: bool | None = None, chunk_size: int = 100) -> BootstrapResult:
+    """Nonparametric bootstrap of every free and defined parameter of ``fit``.
+
+    Parameters
+    ----------
+    fit : SEMResult
+        A model fitted to raw data (ML, MLR or WLSMV; WLSMV draws recompute thresholds,
+        polychorics and weights, about 60 ms each for ten 7-point items).
+    n_boot : int
+        Number of resamples (ignored when ``indices`` is given).
+    seed : int, optional
+        Seed of the draws' random streams (required unless ``indices`` is given).
+    ci : {"perc", "bca", "bca_simple", "norm"}
+    level : float
+        Confidence level.
+    indices : array-like (n_boot, n), optional
+        Resampling row indices (0-based, or 1-based as exported from R — detected when the
+        smallest index is 1 and the largest n), to reproduce another program's draws.
+        Single-group models only.
+    n_jobs : int
+        Worker processes (joblib/loky); -1 uses all cores.
+    client : dask.distributed.Client, optional
+        Run the draws on a Dask cluster (through joblib's dask backend).
+    quantile : {"norm_inter", "numpy"}
+        Percentile rule (lavaan's, or numpy's linear quantiles).
+    progress : bool, optional
+        Show a tqdm progress bar (default: when ``n_boot >= 500``).
+
+    Returns
+    -------
+    BootstrapResult
+    """
+    if ci not in _CI_TYPES:
+        raise ValueError(f"ci={ci!r}; choose one of {_CI_TYPES}")
+    if not 0 < level < 1:
+        raise ValueError(f"level={level} must lie between 0 and 1")
+    refitter = _WLSMVRefitter(fit) if fit.estimator == "WLSMV" else _Refitter(fit)
+    sizes = [len(x) for x in refitter.x]
+    if indices is not None:
+        if fit.ngroups > 1:
+            raise ValueError("indices= is supported for single-group models only")
+        idx = np.asarray(indices)
+        n = sizes[0]
+        if idx.ndim != 2 or idx.shape[1] != n:
+            raise ValueError(f"indices must have shape (n_boot, {n}); got {idx.shape}")
+        if not np.issubdtype(idx.dtype, np.integer):
+            raise ValueError("indices must be integers")
+        if idx.min() >= 1 and idx.max() == n:
+            idx = idx - 1  # 1-based (R) indices
+        if idx.min() < 0 or idx.max() >= n:
+            raise ValueError(f"indices must lie in 0..{n - 1} (or 1..{n} from R)")
+        n_boot = idx.shape[0]
+        seeds = [None] * n_boot
+        per_draw_rows = [[row] for row in idx]
+    else:
+        if seed is None:
+            raise ValueError("seed= is required so that the bootstrap can be reproduced")
+        if int(n_boot) < 2:
+            raise ValueError(f"n_boot={n_boot}: at least 2 resamples are needed")
+        n_boot = int(n_boot)
+        seeds = np.random.SeedSequence(seed).spawn(n_boot)
+        per_draw_rows = None
+    chunks = [(seeds[i:i + chunk_size],
+               None if per_draw_rows is None else per_draw_rows[i:i + chunk_size])
+              for i in range(0, n_boot, chunk_size)]
+    show = (n_boot >= 500) if progress is None else progress
+    results = _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot)
+    rows = _param_rows(fit)
+    ok = [r for r in results if r is not None]
+    n_failed = n_boot - len(ok)
+    if len(ok) < 2:
+        raise DataError(f"only {len(ok)} of {n_boot} bootstrap draws converged; the model is "
+                        "too unstable for a bootstrap")
+    draws = np.vstack(ok)
+    est = np.concatenate([fit.theta, refitter.definitions(fit.theta)])
+    n_free = len(fit.theta)
+    ddof = np.r_[np.zeros(n_free), np.ones(draws.shape[1] - n_free)]
+    boot_se = np.sqrt(((draws - draws.mean(axis=0)) ** 2).sum(axis=0) /
+                      (len(draws) - ddof))
+    lo_hi = _intervals(draws, est, boot_se, ci, level, quantile, refitter, fit)
+    table = rows.copy()
+    table["est"] = est
+    table["boot_se"] = boot_se
+    table["ci_lower"], table["ci_upper"] = lo_hi[:, 0], lo_hi[:, 1]
+    names = [lab if lab else f"{a}{o}{b}" for a, o, b, lab in
+             zip(rows["lhs"], rows["op"], rows["rhs"], rows["label"])]
+    return BootstrapResult(table, pd.DataFrame(draws, columns=names), n_failed, n_boot, ci,
+                           level)
+
+
+def _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot):
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=n_boot, desc="bootstrap", unit="draw")
+    results = []
+    if client is None and n_jobs == 1:
+        for seeds, idx in chunks:
+            out = _run_chunk(refitter, seeds, sizes, idx)
+            results.extend(out)
+            if bar is not None:
+                bar.update(len(out))
+    else:
+        from joblib import Parallel, delayed, parallel_config
+
+        backend = "dask" if client is not None else "loky"
+        jobs = -1 if client is not None else n_jobs
+        with parallel_config(backend=backend, n_jobs=jobs,
+                             inner_max_num_threads=1 if backend == "loky" else None):
+            parallel = Parallel(return_as="generator")
+            for out in parallel(delayed(_run_chunk)(refitter, seeds, sizes, idx)
+                                for seeds, idx in chunks):
+                results.extend(out)
+                if bar is not None:
+                    bar.update(len(out))
+    if bar is not None:
+        bar.close()
+    return results
+
+
+def _intervals(draws, est, se, ci, level, quantile, refitter, fit):
+    a = (1 - level) / 2
+    alphas = np.array([a, 1 - a])
+    out = np.empty((draws.shape[1], 2))
+    if ci == "norm":
+        bias = draws.mean(axis=0) - est
+        z = stats.norm.ppf(1 - a)
+        sd = draws.std(axis=0, ddof=1)
+        out[:, 0] = est - bias - z * sd
+        out[:, 1] = est - bias + z * sd
+        return out
+    if ci == "perc":
+        for j in range(draws.shape[1]):
+            out[j] = percentile_interval(draws[:, j], alphas, quantile)
+        return out
+    acc = _jackknife_acceleration(refitter, fit) if ci == "bca" else np.zeros(draws.shape[1])
+    zq = stats.norm.ppf(alphas)
+    for j in range(draws.shape[1]):
+        z0 = stats.norm.ppf(np.mean(draws[:, j] < est[j]))
+        adj = stats.norm.cdf(z0 + (z0 + zq) / (1 - acc[j] * (z0 + zq)))
+        out[j] = percentile_interval(draws[:, j], adj, quantile)
+    return out
+
+
+def _jackknife_acceleration(refitter, fit):
+    """a = sum(L^3) / (6 sum(L^2)^1.5), L_i = (n - 1)(mean of leave-one-out - leave-i-out)."""
+    if fit.ngroups > 1:
+        raise ValueError("ci='bca' is available for single-group models; use 'perc'")
+    n = len(refitter.x[0])
+    all_rows = np.arange(n)
+    jack = []
+    for start in range(0, n, 100):
+        rows = [np.delete(all_rows, i) for i in range(start, min(n, start + 100))]
+        for i, est in enumerate(refitter.refit_many(rows), start=start):
+            if est is None:
+                raise DataError(f"the jackknife refit without row {i} failed; use "
+                                "ci='perc'")
+            jack.append(est)
+    jack = np.vstack(jack)
+    L = (n - 1) * (jack.mean(axis=0) - jack)
+    denom = 6 * (L ** 2).sum(axis=0) ** 1.5
+    return np.where(denom > 0, (L ** 3).sum(axis=0) / np.where(denom > 0, denom, 1), 0.0)
+

@@ -1,0 +1,9 @@
+"""Measurement quality: reliability (α, ω, CR, AVE), discriminant validity (HTMT,
+Fornell–Larcker), common-method bias, and multilevel agreement (ICC, rwg)."""
+
+from .multilevel import icc, rwg, rwg_j
+from .reliability import item_statistics, reliability
+from .validity import fornell_larcker, htmt, htmt_inference
+
+__all__ = ["reliability", "item_statistics", "htmt", "htmt_inference", "fornell_larcker",
+           "icc", "rwg", "rwg_j"]

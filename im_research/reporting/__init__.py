@@ -1,0 +1,1 @@
+"""Publication output: APA tables and path diagrams (``report``), figures (``plots``)."""

@@ -1,0 +1,494 @@
+"""``SEMResult``: one object per fitted model, with lavaan's output vocabulary.
+
+Cheap attributes (``params``, ``fit_measures``, ``rsquare``, ``implied_cov``) are computed
+once after estimation; extras (``modindices()``, ``residuals()``) on request.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import special as _special
+from scipy import stats as _stats
+
+from ..errors import HeywoodWarning, IdentificationError
+from .fitmeasures import compute_fit_measures
+from .missing import independence_loglik
+from .modindices import modification_indices
+from .robust import baseline_scaling, scaled_measures
+from .standardize import rsquare_values, standardize_values
+
+__all__ = ["SEMResult"]
+
+_Z975 = 1.959963984540054
+_DEF_FUNCS = {
+    "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs, "sin": np.sin,
+    "cos": np.cos, "tan": np.tan, "pnorm": _stats.norm.cdf, "qnorm": _stats.norm.ppf,
+}
+PARAM_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lower",
+                 "ci_upper", "std_lv", "std_all"]
+
+
+def evaluate_definitions(codes, label_rows, row_values):
+    """Values of the ``:=`` parameters: ``codes`` are (name, compiled expression) pairs,
+    ``label_rows`` maps each label to the parameter-table row holding its value."""
+    env = dict(_DEF_FUNCS)
+    env.update({lab: row_values[k] for lab, k in label_rows.items()})
+    out = []
+    for name, code in codes:
+        val = float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 (checked AST)
+        env[name] = val
+        out.append(val)
+    return np.array(out)
+
+
+def _pvalue(z):
+    """lavaan's ``2 * (1 - pnorm(|z|))`` (underflows to 0 like R)."""
+    return 2 * (1 - _special.ndtr(np.abs(z)))
+
+
+class SEMResult:
+    """The result of :func:`im_research.fit`.
+
+    Attributes
+    ----------
+    params : DataFrame
+        ``lhs, op, rhs, label, est, se, z, pvalue, ci_lower, ci_upper, std_lv, std_all``
+        (plus ``group`` for multi-group models), lavaan's ``parameterEstimates()``.
+    fit_measures : Series
+        lavaan's ``fitMeasures()`` with dots replaced by underscores.
+    rsquare : Series (DataFrame with one column per group for multi-group models)
+    implied_cov, sample_cov : DataFrame (dict of DataFrames per group if grouped)
+    vcov : DataFrame
+        Covariance matrix of the free parameters (expected information for ML).
+    nobs : int
+    converged : bool
+    warnings : list of str
+    dropped_rows : list
+        Index labels of rows removed by listwise deletion.
+    """
+
+    # construction ------------------------------------------------------------------------
+    @classmethod
+    def _from_fit(cls, *, model, parsed, partable, info, stats, rams, problem, theta, F,
+                  information, converged, iterations, group, group_labels, estimator, std_lv,
+                  fixed_x, meanstructure, ndat, missing="listwise"):
+        self = cls.__new__(cls)
+        self.model = model
+        self._parsed = parsed
+        self.partable = partable
+        self._info = info
+        self._stats = stats
+        self._rams = rams
+        self._problem = problem
+        self.theta = np.asarray(theta, float)
+        self.fmin_ml = F
+        self._information = information
+        self.converged = converged
+        self.iterations = iterations
+        self.group = group
+        self.group_labels = group_labels
+        self.estimator = estimator
+        self.std_lv_option = std_lv
+        self.fixed_x = fixed_x
+        self.meanstructure = meanstructure
+        self.ndat = ndat
+        self.npar = len(self.theta)
+        self.warnings = []
+        self.observed = list(info.ov)
+        self.latent = list(info.lv)
+        self.indicators = {k: list(v) for k, v in info.indicators.items()}
+        self.nobs = sum(s.nobs for s in stats)
+        self.dropped_rows = [r for s in stats for r in s.dropped]
+        self.missing = missing
+        if self.dropped_rows:
+            self.warnings.append(
+                f"listwise deletion dropped {len(self.dropped_rows)} rows" if missing ==
+                "listwise" else f"FIML removed {len(self.dropped_rows)} rows without usable "
+                "data")
+        self.data = (pd.concat([s.data for s in stats]) if stats[0].data is not None
+                     else None)
+        self.params = None
+        self.fit_measures = None
+        self._pt_value = partable["value"].to_numpy(dtype=float)
+        self._pt_pid = partable["pid"].to_numpy()
+        self._pt_free = self._pt_pid >= 0
+        self._def_cache = None
+        self._robust = None  # set by fit() for estimator="MLR"
+        self._wlsmv = None  # set by fit() for ordered= (WLSMV)
+        return self
+
+    @property
+    def ngroups(self):
+        return len(self.group_labels)
+
+    def _group_frame(self, mats, kind):
+        def frame(m):
+            if kind == "cov":
+                return pd.DataFrame(m, index=self.observed, columns=self.observed)
+            return None if m is None else pd.Series(m, index=self.observed)
+        out = [frame(m) for m in mats]
+        return out[0] if self.ngroups == 1 else dict(zip(self.group_labels, out))
+
+    # values of every parameter-table row for a given theta
+    def _row_values(self, theta):
+        vals = self._pt_value.copy()
+        vals[self._pt_free] = theta[self._pt_pid[self._pt_free]]
+        return vals
+
+    def _def_setup(self):
+        """Labels (first row of each), compiled ``:=`` expressions, the pids they use."""
+        if getattr(self, "_def_cache", None) is None:
+            pt = self.partable
+            label_rows = {}
+            for k, (lab, op) in enumerate(zip(pt["label"], pt["op"])):
+                if lab and op != ":=" and lab not in label_rows:
+                    label_rows[lab] = k
+            codes = [(d.name, compile(d.expr, f"<:= {d.name}>", "eval"))
+                     for d in self._parsed.definitions]
+            pids = sorted({int(self._pt_pid[k]) for k in label_rows.values()
+                           if self._pt_pid[k] >= 0})
+            self._def_cache = (label_rows, codes, pids)
+        return self._def_cache
+
+    def _definitions(self, row_values):
+        """Values of the ``:=`` parameters given the values of all parameter-table rows."""
+        label_rows, codes, _ = self._def_setup()
+        return evaluate_definitions(codes, label_rows, row_values)
+
+    def _def_jacobian(self, theta):
+        """Values and central-difference Jacobian of the ``:=`` parameters."""
+        base = self._definitions(self._row_values(theta))
+        J = np.zeros((len(base), len(theta)))
+        for k in self._def_setup()[2]:  # only parameters that carry a label
+            h = 1e-6 * max(1.0, abs(theta[k]))
+            tp, tm = theta.copy(), theta.copy()
+            tp[k] += h
+            tm[k] -= h
+            J[:, k] = (self._definitions(self._row_values(tp)) -
+                       self._definitions(self._row_values(tm))) / (2 * h)
+        return base, J
+
+    def _finalise(self):
+        pt = self.partable
+        N = self.nobs
+        npar = self.npar
+        robust = getattr(self, "_robust", None)
+        if robust is not None:
+            vcov = robust["vcov"]
+        elif npar:
+            vcov = np.linalg.inv(self._information) / N
+        else:
+            vcov = np.zeros((0, 0))
+        self._vcov = vcov
+        lhs_a, op_a, rhs_a = (pt[c].to_numpy() for c in ("lhs", "op", "rhs"))
+        label_a, group_a, pid = (pt[c].to_numpy() for c in ("label", "group", "pid"))
+        vals = self._row_values(self.theta)
+        is_def = op_a == ":="
+        se = np.zeros(len(pt))
+        free = pid >= 0
+        se[free] = np.sqrt(np.clip(np.diag(vcov)[pid[free]], 0, None))
+        # standardized values per group
+        std_lv = np.full(len(pt), np.nan)
+        std_all = np.full(len(pt), np.nan)
+        self._implied = []
+        self._C = []
+        rsq = {}
+        endo = [v for v in self._info.ov_nox] + list(self._info.lv_y)
+        for g, ram in enumerate(self._rams):
+            Sigma, mu, B, C, S, m = ram.implied(self.theta)
+            self._implied.append((Sigma, mu if self._stats[g].mean is not None else None))
+            self._C.append((C, S))
+            mask = (group_a == g) & ~is_def
+            sl, sa = standardize_values(op_a[mask], lhs_a[mask], rhs_a[mask], vals[mask], C, S,
+                                        self.observed, self.latent)
+            std_lv[mask] = sl
+            std_all[mask] = sa
+            rsq[self.group_labels[g]] = rsquare_values(
+                C, S, self.observed, self.latent,
+                [v for v in endo if v not in self._info.ov_x])
+        if is_def.any():
+            base, J = self._def_jacobian(self.theta)
+            vals[is_def] = base
+            var = np.einsum("ik,kl,il->i", J, vcov, J)
+            se[is_def] = np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
+            std_lv[is_def] = self._definitions(np.where(np.isnan(std_lv), vals, std_lv))
+            std_all[is_def] = self._definitions(np.where(np.isnan(std_all), vals, std_all))
+        estimated = free | is_def
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(estimated & (se > 0), vals / se, np.nan)
+        ci_lo = np.where(estimated, vals - _Z975 * se, vals)
+        ci_hi = np.where(estimated, vals + _Z975 * se, vals)
+        columns = {"lhs": lhs_a, "op": op_a, "rhs": rhs_a}
+        if self.ngroups > 1:
+            columns["group"] = [self.group_labels[g] if op != ":=" else None
+                                for g, op in zip(group_a, op_a)]
+        columns.update({
+            "label": np.where(is_def, lhs_a, label_a), "est": vals, "se": se, "z": z,
+            "pvalue": _pvalue(z), "ci_lower": ci_lo, "ci_upper": ci_hi, "std_lv": std_lv,
+            "std_all": std_all})
+        table = pd.DataFrame(columns)
+        self.params = table
+        if self._wlsmv is not None:  # fit measures computed with the estimator
+            self.fit_measures = self._wlsmv["fit_measures"]
+        else:
+            self._ml_fit_measures(robust)
+        self._rsq = rsq
+        for name in ("vcov", "rsquare", "implied_cov", "implied_mean", "sample_cov",
+                     "sample_mean"):  # lazy frames: rebuilt from the new numbers
+            self.__dict__.pop(name, None)
+
+    # DataFrame views, built on first access (pandas construction dominates small fits)
+    @functools.cached_property
+    def vcov(self):
+        pt = self.partable
+        lhs_a, op_a, rhs_a, label_a, group_a, pid = (
+            pt[c].to_numpy() for c in ("lhs", "op", "rhs", "label", "group", "pid"))
+        names = [""] * self.npar
+        for k in range(len(pt) - 1, -1, -1):  # first row of each pid wins
+            if pid[k] >= 0:
+                names[pid[k]] = label_a[k] or (f"{lhs_a[k]}{op_a[k]}{rhs_a[k]}" + (
+                    f".g{group_a[k] + 1}" if self.ngroups > 1 else ""))
+        return pd.DataFrame(self._vcov, index=names, columns=names)
+
+    @functools.cached_property
+    def rsquare(self):
+        rsq = self._rsq
+        return (pd.Series(rsq[self.group_labels[0]], name="rsquare")
+                if self.ngroups == 1 else pd.DataFrame(rsq))
+
+    @functools.cached_property
+    def implied_cov(self):
+        return self._group_frame([s for s, _ in self._implied], "cov")
+
+    @functools.cached_property
+    def implied_mean(self):
+        return self._group_frame([m for _, m in self._implied], "mean")
+
+    @functools.cached_property
+    def sample_cov(self):
+        return self._group_frame([s.cov for s in self._stats], "cov")
+
+    @functools.cached_property
+    def sample_mean(self):
+        return self._group_frame([s.mean for s in self._stats], "mean")
+
+    def _ml_fit_measures(self, robust):
+        N = self.nobs
+        override = None
+        if hasattr(self._problem, "patterns"):  # FIML: statistics from log-likelihoods
+            ll0 = self._problem.loglik(self.theta)
+            ll1 = sum(st.h1_logl for st in self._stats)
+            llb = sum(independence_loglik(st.data.to_numpy(float)) for st in self._stats)
+            override = {"chisq": 2 * (ll1 - ll0), "baseline_chisq": 2 * (ll1 - llb),
+                        "logl": ll0, "unrestricted_logl": ll1}
+        self.fit_measures = compute_fit_measures(
+            stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml, npar=self.npar,
+            ndat=self.ndat, x_index=[self.observed.index(v) for v in self._info.ov_x],
+            fixed_x=self.fixed_x, meanstructure=self.meanstructure, override=override)
+        if override:
+            self.fit_measures["fmin"] = override["chisq"] / (2 * N)
+        if robust is not None and robust.get("c") is not None:
+            fm = self.fit_measures
+            c_b = robust.get("c_b")
+            if c_b is None:
+                c_b = baseline_scaling(self._stats, fm["baseline_df"], self.meanstructure)
+            extra = scaled_measures(fm, robust["c"], c_b, self.ngroups,
+                                    robust=robust.get("robust"))
+            self.fit_measures = pd.concat([fm, pd.Series(extra, dtype=float)])
+
+    def _flag_heywood(self, raise_on_heywood, stacklevel):
+        """Warn about (or raise on) negative variances; ``stacklevel`` counts from the
+        caller of this method."""
+        heywood = self._heywood_messages()
+        if heywood and raise_on_heywood:
+            raise IdentificationError("; ".join(heywood))
+        for msg in heywood:
+            self.warnings.append(msg)
+            warnings.warn(msg, HeywoodWarning, stacklevel=stacklevel + 1)
+
+    def _heywood_messages(self):
+        out = []
+        t = self.params
+        lhs, op, rhs = t["lhs"].to_numpy(), t["op"].to_numpy(), t["rhs"].to_numpy()
+        est = t["est"].to_numpy()
+        for k in np.flatnonzero((op == "~~") & (lhs == rhs) & (est < 0)):
+            grp = f" (group {t['group'].iloc[k]})" if "group" in t.columns else ""
+            out.append(f"Heywood case: variance of {lhs[k]} is negative "
+                       f"({est[k]:.4g}){grp}; the solution is improper. Check the "
+                       "model (too few indicators, a near-perfect correlation) before "
+                       "interpreting it.")
+        for C, _ in self._C:
+            lv_idx = [len(self.observed) + i for i in range(len(self.latent))]
+            if lv_idx:
+                Psi = C[np.ix_(lv_idx, lv_idx)]
+                if np.any(np.linalg.eigvalsh(Psi) < -1e-10):
+                    out.append("the latent covariance matrix is not positive definite (a "
+                               "latent correlation exceeds 1 in absolute value)")
+        return out
+
+    # extras ---------------------------------------------------------------------------
+    def modindices(self, min_mi=0.0, sort=True):
+        """Modification indices (lavaan ``modindices()``): ``lhs, op, rhs, mi, epc,
+        sepc_lv, sepc_all``, using the expected information."""
+        return modification_indices(self, min_mi=min_mi, sort=sort)
+
+    def residuals(self, type="raw"):
+        """Residual covariance matrix: ``"raw"`` (S - Sigma), ``"cor"`` (difference of
+        correlation matrices, lavaan's ``cor.bollen``) or ``"standardized"`` (raw
+        residuals divided by their normal-theory standard errors)."""
+        out = []
+        for g, (st, (Sigma, _)) in enumerate(zip(self._stats, self._implied)):
+            R = st.cov - Sigma
+            if type == "raw":
+                M = R
+            elif type == "cor":
+                sd = np.sqrt(np.diag(st.cov))
+                sds = np.sqrt(np.diag(Sigma))
+                M = st.cov / np.outer(sd, sd) - Sigma / np.outer(sds, sds)
+            elif type == "standardized":
+                if self.estimator == "WLSMV":
+                    raise ValueError("standardized residuals use normal-theory standard "
+                                     "errors and are not defined for WLSMV fits; use "
+                                     "type='cor' (polychoric minus implied correlations)")
+                M = self._standardized_residuals(g, R, Sigma)
+            else:
+                raise ValueError("type must be 'raw', 'cor' or 'standardized'")
+            out.append(M)
+        return self._group_frame(out, "cov")
+
+    def _standardized_residuals(self, g, R, Sigma):
+        n = self._stats[g].nobs
+        d = np.sqrt(np.diag(Sigma))
+        var_s = (np.outer(d ** 2, d ** 2) + Sigma ** 2) / n
+        _, _, dS, _, _ = self._rams[g].delta(self.theta)
+        var_model = np.einsum("kab,kl,lab->ab", dS, self._vcov, dS)
+        v = var_s - var_model
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(v > 1e-12, R / np.sqrt(np.abs(v)), np.nan)
+
+    # presentation -----------------------------------------------------------------------
+    _SECTIONS = [("=~", "Latent variables"), ("~", "Regressions"), ("~~cov", "Covariances"),
+                 ("~1", "Intercepts"), ("|", "Thresholds"), ("~~var", "Variances"),
+                 ("~*~", "Scales y*"), (":=", "Defined parameters")]
+
+    def _section_rows(self, key, table):
+        if key == "~~cov":
+            return table[(table["op"] == "~~") & (table["lhs"] != table["rhs"])]
+        if key == "~~var":
+            return table[(table["op"] == "~~") & (table["lhs"] == table["rhs"])]
+        return table[table["op"] == key]
+
+    def summary(self, standardized=True):
+        """A lavaan-style text summary (model test, fit indices, parameter estimates)."""
+        fm = self.fit_measures
+        lines = []
+        w = lines.append
+        w(f"im-research SEM: estimator {self.estimator}, "
+          f"{'converged' if self.converged else 'NOT converged'} after "
+          f"{self.iterations} iterations")
+        w("")
+        w(f"  {'Number of observations':<40}{self.nobs:>12d}")
+        if self.ngroups > 1:
+            for g, st in zip(self.group_labels, self._stats):
+                w(f"    {str(g):<38}{st.nobs:>12d}")
+        if self.dropped_rows:
+            what = ("Rows removed (no usable data)" if self.missing == "fiml"
+                    else "Rows dropped (listwise)")
+            w(f"  {what:<40}{len(self.dropped_rows):>12d}")
+        w(f"  {'Number of free parameters':<40}{self.npar:>12d}")
+        w("")
+        w("Model test (user model):")
+        w(f"  {'Test statistic (chi-square)':<40}{fm['chisq']:>12.3f}")
+        w(f"  {'Degrees of freedom':<40}{int(fm['df']):>12d}")
+        pv = fm["pvalue"]
+        w(f"  {'P-value (Chi-square)':<40}{pv:>12.3f}" if not math.isnan(pv) else
+          f"  {'P-value (Chi-square)':<40}{'NA':>12}")
+        if "chisq_scaled" in fm.index:
+            kind = ("Scaled-shifted statistic (WLSMV)" if self.estimator == "WLSMV"
+                    else "Scaled statistic (Yuan-Bentler)")
+            w(f"  {kind:<40}{fm['chisq_scaled']:>12.3f}")
+            w(f"  {'P-value (scaled)':<40}{fm['pvalue_scaled']:>12.3f}")
+            w(f"  {'Scaling correction factor':<40}{fm['chisq_scaling_factor']:>12.3f}")
+            if self.estimator == "WLSMV":
+                shift = self._wlsmv["scaled_shifted"]["shift"]
+                w(f"  {'Shift parameter':<40}{shift:>12.3f}")
+        w("")
+        w("Fit indices:")
+        for k, lab in [("cfi", "CFI"), ("tli", "TLI"), ("cfi_scaled", "CFI (scaled)"),
+                       ("tli_scaled", "TLI (scaled)"), ("cfi_robust", "CFI (robust)"),
+                       ("tli_robust", "TLI (robust)"), ("rmsea", "RMSEA"),
+                       ("rmsea_ci_lower", "  90% CI lower"), ("rmsea_ci_upper", "  90% CI upper"),
+                       ("rmsea_scaled", "RMSEA (scaled)"), ("rmsea_robust", "RMSEA (robust)"),
+                       ("srmr", "SRMR"), ("wrmr", "WRMR"), ("aic", "AIC"), ("bic", "BIC")]:
+            if k in fm.index and not math.isnan(fm[k]):
+                w(f"  {lab:<40}{fm[k]:>12.3f}")
+        for msg in self.warnings:
+            w(f"Warning: {msg}")
+        w("")
+        table = self.params
+        cols = ["est", "se", "z", "pvalue"] + (["std_lv", "std_all"] if standardized else [])
+        hdr = f"  {'':<22}" + "".join(f"{c:>10}" for c in
+                                       ["Estimate", "Std.Err", "z-value", "P(>|z|)"] +
+                                       (["Std.lv", "Std.all"] if standardized else []))
+        groups = [None] if self.ngroups == 1 else self.group_labels
+        for gl in groups:
+            tg = table if gl is None else table[(table["group"] == gl) |
+                                                (table["op"] == ":=")]
+            if gl is not None:
+                w(f"Group {gl}:")
+            for key, title in self._SECTIONS:
+                part = self._section_rows(key, tg)
+                if key == ":=" and gl is not None and gl != groups[-1]:
+                    continue
+                if part.empty:
+                    continue
+                w(f"{title}:")
+                w(hdr)
+                current = None
+                for _, r in part.iterrows():
+                    if key in ("=~", "~") and r["lhs"] != current:
+                        current = r["lhs"]
+                        w(f"  {r['lhs']} {r['op']}")
+                    name = r["rhs"] if key in ("=~", "~") else f"{r['lhs']}|{r['rhs']}" \
+                        if key == "|" else (
+                        f"{r['lhs']} ~~ {r['rhs']}" if key == "~~cov" else
+                        (r["lhs"] if key != ":=" else f"{r['lhs']} := {r['rhs']}"))
+                    if r["label"] and key != ":=":
+                        name = f"{name} ({r['label']})"
+                    cells = ""
+                    for c in cols:
+                        v = r[c]
+                        cells += f"{'':>10}" if (isinstance(v, float) and math.isnan(v)) or \
+                            (c == "se" and v == 0 and r["op"] != ":=") else f"{v:>10.3f}"
+                    w(f"    {name:<20}{cells}")
+                w("")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.summary()
+
+    def __repr__(self):
+        fm = self.fit_measures
+        if fm is None:
+            return f"<SEMResult converged={self.converged}>"
+        return (f"<SEMResult n={self.nobs} npar={self.npar} chisq={fm['chisq']:.3f} "
+                f"df={int(fm['df'])} cfi={fm['cfi']:.3f} rmsea={fm['rmsea']:.3f}>")
+
+    def _repr_html_(self):
+        fm = self.fit_measures
+        head = (f"<p><b>SEM ({self.estimator})</b>, n = {self.nobs}, "
+                f"{'converged' if self.converged else 'not converged'}; "
+                f"&chi;&sup2;({int(fm['df'])}) = {fm['chisq']:.3f}, p = "
+                f"{fm['pvalue']:.3f}, CFI = {fm['cfi']:.3f}, TLI = {fm['tli']:.3f}, "
+                f"RMSEA = {fm['rmsea']:.3f} [{fm['rmsea_ci_lower']:.3f}, "
+                f"{fm['rmsea_ci_upper']:.3f}], SRMR = {fm['srmr']:.3f}</p>")
+        warn = "".join(f"<p style='color:#a00'>Warning: {html.escape(m)}</p>"
+                       for m in self.warnings)
+        table = self.params.round(3).to_html(index=False, na_rep="")
+        return head + warn + table

@@ -1,0 +1,107 @@
+"""Robust ML (``estimator="MLR"``): Huber–White standard errors and the Yuan–Bentler
+(``yuan.bentler.mplus``) scaled test, as lavaan 0.6 computes them for complete data.
+
+- point estimates are ML;
+- VCOV = A⁻¹ B₀ A⁻¹ / N with A the *observed* information (Hessian of ``fmin`` by
+  central differences of the analytic gradient) and B₀ = (1/N) Σᵢ sᵢsᵢᵀ from the casewise
+  scores at the model-implied moments;
+- scaling factor c = [tr(B₁A₁⁻¹) − tr(B₀A⁻¹)] / df, where A₁ and B₁ are the saturated
+  model's (unstructured) expected and first-order information; χ²_scaled = χ² / c;
+- ``*_scaled`` fit indices plug in the scaled statistics; ``cfi_robust``/``tli_robust``
+  (Brosseau-Liard & Savalei 2014) and ``rmsea_robust`` (Brosseau-Liard, Savalei & Li
+  2012) use χ² − c·df with the unscaled χ².
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
+from .missing import case_scores
+from .ml import observed_information
+
+__all__ = ["robust_vcov_and_scaling", "baseline_scaling", "scaled_measures"]
+
+
+def _h1_trace(x, mean_structure):
+    """tr(B1 A1^-1) for the saturated model at the sample moments of ``x`` (N x p)."""
+    n, p = x.shape
+    d = x - x.mean(axis=0)
+    S = d.T @ d / n
+    Sinv = np.linalg.inv(S)
+    u = d @ Sinv  # rows: S^-1 d_i
+    # vech-space score of the covariance part: 0.5 * (u u' - S^-1) (weights handled below)
+    # tr(B1 A1^-1) = (1/N) sum_i h_i' A1^-1 h_i with A1 = 0.5 D'(S^-1 (x) S^-1) D;
+    # in matrix form h_i' A1^-1 h_i = 0.5 tr((S (u u' - S^-1))^2) for symmetric scores
+    M = np.einsum("ij,nj,nk->nik", S, u, u) - np.eye(p)[None]  # S (u_i u_i' - S^-1)
+    tr = 0.5 * np.einsum("nij,nji->n", M, M).mean()
+    if mean_structure:
+        tr += np.einsum("ni,ij,nj->n", u, S, u).mean()  # d_i' S^-1 d_i
+    return tr
+
+
+def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure):
+    """Return (vcov, c, trace_h1, trace_h0) for an MLR fit."""
+
+    N = sum(st.nobs for st in stats)
+    A = observed_information(problem, theta)
+    Ainv = np.linalg.inv(A)
+    B0 = np.zeros((npar, npar))
+    tr_h1 = 0.0
+    for ram, st in zip(rams, stats):
+        x = st.data.to_numpy(float)
+        Sigma, mu, dS, dm, _ = ram.delta(theta)
+        if not meanstructure:  # means saturated: centre at the sample means
+            mu, dm = x.mean(axis=0), np.zeros_like(dm)
+        s = case_scores(x, Sigma, mu, dS, dm)
+        B0 += (st.nobs / N) * (s.T @ s / st.nobs)
+        tr_h1 += _h1_trace(x, meanstructure)
+    vcov = Ainv @ B0 @ Ainv / N
+    tr_h0 = np.trace(B0 @ Ainv)
+    c = (tr_h1 - tr_h0) / df if df > 0 else np.nan
+    return vcov, c, tr_h1, tr_h0
+
+
+def baseline_scaling(stats, df_b, meanstructure, x_index=()):
+    """Scaling factor of the independence model (free variances, saturated means)."""
+    tr_h1 = tr_h0 = 0.0
+    for st in stats:
+        x = st.data.to_numpy(float)
+        tr_h1 += _h1_trace(x, meanstructure)
+        d = x - x.mean(axis=0)
+        v = (d ** 2).mean(axis=0)
+        # per-variable score of sigma_jj: 0.5 (d^2/v^2 - 1/v); expected info 1/(2 v^2)
+        sc = 0.5 * (d ** 2 / v ** 2 - 1 / v)
+        tr = ((sc ** 2).mean(axis=0) * 2 * v ** 2).sum()
+        if meanstructure:
+            tr += ((d / v) ** 2).mean(axis=0).dot(v)
+        tr_h0 += tr  # separate parameters per group: the N_g/N weights cancel
+    return (tr_h1 - tr_h0) / df_b if df_b > 0 else np.nan
+
+
+def scaled_measures(fm, c, c_b, ngroups, robust=None):
+    """lavaan's *_scaled and *_robust fit measures from the scaling factors.
+
+    ``robust`` (FIML with MLR) replaces T, c, T_B, c_B in the *_robust indices by
+    lavaan's FIML-corrected statistics (keys ``T, c, TB, c_b``)."""
+    T, df, TB, dfB, N = fm["chisq"], fm["df"], fm["baseline_chisq"], fm["baseline_df"], \
+        fm["ntotal"]
+    Ts, TBs = T / c, TB / c_b
+    out = {"chisq_scaled": Ts, "df_scaled": df, "chisq_scaling_factor": c,
+           "baseline_chisq_scaled": TBs, "baseline_df_scaled": dfB,
+           "baseline_chisq_scaling_factor": c_b}
+    out["pvalue_scaled"] = pchisq_upper(Ts, df)
+    scaled = incremental_indices(Ts, df, TBs, dfB)
+    out["cfi_scaled"], out["tli_scaled"] = scaled["cfi"], scaled["tli"]
+    G = ngroups
+    # lavaan inverts the noncentral chi-square with the unscaled T and df * c here
+    lo, hi = rmsea_ci(T, df * c, N, G)
+    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = lo, hi
+    if robust is not None:
+        T, c, TB, c_b = robust["T"], robust["c"], robust["TB"], robust["c_b"]
+    rob = incremental_indices(T, df, TB, dfB, c, c_b)  # Brosseau-Liard & Savalei 2014
+    out["cfi_robust"], out["tli_robust"] = rob["cfi"], rob["tli"]
+    out["rmsea_scaled"] = rmsea_block(Ts, df, N, G)[0]
+    (out["rmsea_robust"], out["rmsea_ci_lower_robust"],
+     out["rmsea_ci_upper_robust"]) = rmsea_block(T, df, N, G, c=c, T_ci=T / c)[:3]
+    return out

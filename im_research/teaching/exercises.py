@@ -1,0 +1,263 @@
+"""Exercises with immediate feedback (students) and batch grading (instructors).
+
+Students call, inside a notebook::
+
+    from im_research.teaching.exercises import start
+    ex = start("ex01_measurement", student_id="s1234")   # per-student data, same every time
+    ex.data.head()
+    ex.q1.check(0.71)       # immediate feedback
+    ex.q1.hint()
+
+Every student gets a different dataset: the seed is a hash of (course salt, student id,
+exercise), so the checker and the grader regenerate exactly the same data. Expected
+answers are computed from that data with library functions at check time; nothing in
+the package holds a per-student answer key. Worked solutions for instructors live in
+``exercises/solutions/`` and are never copied into a student release
+(:func:`release_for_students`).
+
+Instructors grade a folder of submitted notebooks with :func:`grade_notebooks` (or
+``im-research exercise grade``): each notebook is executed with nbclient and the results
+of the ``check()`` calls are collected into a table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["start", "student_seed", "list_exercises", "release_for_students",
+           "grade_notebooks", "Exercise", "Question"]
+
+RESULT_MARKER = "IM-RESEARCH-EXERCISE-RESULTS:"
+
+
+def student_seed(exercise: str, student_id: str, course_salt: str = "") -> int:
+    """A reproducible 63-bit seed from (course salt, student id, exercise)."""
+    if not str(student_id).strip():
+        raise ValueError("student_id is empty; use the id your instructor gave you")
+    digest = hashlib.sha256(f"{course_salt}|{student_id}|{exercise}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+@dataclass
+class Question:
+    """One question: ``check(answer)`` compares with the value computed from the data."""
+
+    name: str
+    prompt: str
+    expected: Callable[[Exercise], object]
+    hint_text: str
+    tolerance: float = 0.01
+    _exercise: Exercise = field(default=None, repr=False)
+
+    def _compare(self, answer):
+        want = self.expected(self._exercise)
+        if isinstance(want, str):
+            return str(answer).strip().lower() == want.lower(), want
+        try:
+            got = float(answer)
+        except (TypeError, ValueError):
+            return False, want
+        return abs(got - float(want)) <= self.tolerance, want
+
+    def check(self, answer):
+        """Print immediate feedback and record the result; returns True if correct."""
+        ok, _ = self._compare(answer)
+        self._exercise.results[self.name] = bool(ok)
+        if ok:
+            print(f"Correct: {self.name}.")
+        elif answer is None:
+            print(f"{self.name}: no answer yet. {self.prompt}")
+        else:
+            print(f"Not yet: {self.name} = {answer!r} is not right. Try again, or call "
+                  f".hint().")
+        return bool(ok)
+
+    def hint(self):
+        print(self.hint_text)
+
+
+class Exercise:
+    """A per-student exercise: ``data``, ``truth`` (for instructors) and questions."""
+
+    def __init__(self, name, student_id, course_salt, title, make_data, questions):
+        self.name = name
+        self.student_id = student_id
+        self.title = title
+        self.seed = student_seed(name, student_id, course_salt)
+        self.data, self._truth = make_data(np.random.default_rng(self.seed))
+        self.results: dict[str, bool] = {}
+        self.questions = []
+        for q in questions:
+            q = Question(q.name, q.prompt, q.expected, q.hint_text, q.tolerance, self)
+            setattr(self, q.name, q)
+            self.questions.append(q)
+            self.results[q.name] = False
+
+    def report(self) -> str:
+        """The results as a marked JSON line (read by the batch grader)."""
+        line = RESULT_MARKER + json.dumps({"exercise": self.name, "student": self.student_id,
+                                           "results": self.results})
+        print(line)
+        return line
+
+    def __repr__(self):
+        done = sum(self.results.values())
+        return f"<Exercise {self.name}: {done}/{len(self.questions)} correct>"
+
+
+# ---------------------------------------------------------------------------------------
+# exercise definitions
+# ---------------------------------------------------------------------------------------
+def _ex01_data(rng):
+    """Two internal-marketing constructs (training, job satisfaction), 4 items each."""
+    n = int(rng.integers(250, 400))
+    lam_t = rng.uniform(0.6, 0.85, size=4)
+    lam_s = rng.uniform(0.6, 0.85, size=4)
+    r = rng.uniform(0.3, 0.6)
+    eta = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], size=n)
+    cols = {}
+    for i, lam in enumerate(lam_t, start=1):
+        cols[f"train{i}"] = lam * eta[:, 0] + rng.normal(scale=np.sqrt(1 - lam ** 2), size=n)
+    for i, lam in enumerate(lam_s, start=1):
+        cols[f"js{i}"] = lam * eta[:, 1] + rng.normal(scale=np.sqrt(1 - lam ** 2), size=n)
+    data = pd.DataFrame(cols).round(4)
+    return data, {"n": n, "loadings_training": lam_t, "loadings_js": lam_s, "r": r}
+
+
+_EX01_MODEL = "training =~ train1 + train2 + train3 + train4\njs =~ js1 + js2 + js3 + js4"
+
+
+def _ex01_fit(ex):
+    if not hasattr(ex, "_fit_cache"):
+        from ..sem.estimate import fit
+        ex._fit_cache = fit(_EX01_MODEL, data=ex.data)
+    return ex._fit_cache
+
+
+def _ex01_std(ex, lhs, op, rhs):
+    p = _ex01_fit(ex).params
+    return float(p.loc[(p.lhs == lhs) & (p.op == op) & (p.rhs == rhs), "std_all"].iloc[0])
+
+
+_EXERCISES = {
+    "ex01_measurement": dict(
+        title="A two-factor measurement model of training and job satisfaction",
+        make_data=_ex01_data,
+        questions=[
+            Question("q1", "How many respondents are in your data?",
+                     lambda ex: len(ex.data), "len(ex.data) counts the rows.", 0.0),
+            Question("q2", "Fit the two-factor CFA. What is its chi-square degrees of freedom?",
+                     lambda ex: _ex01_fit(ex).fit_measures["df"],
+                     "8 items give 36 variances and covariances; count the free parameters "
+                     "and subtract.", 0.0),
+            Question("q3", "What is the CFI of the model (3 decimals)?",
+                     lambda ex: _ex01_fit(ex).fit_measures["cfi"],
+                     "res.fit_measures['cfi'] after ir.fit(model, data=ex.data).", 0.001),
+            Question("q4", "What is the standardized loading of train2 (std_all, 2 decimals)?",
+                     lambda ex: _ex01_std(ex, "training", "=~", "train2"),
+                     "Look at res.params, row training =~ train2, column std_all.", 0.005),
+            Question("q5", "What is the correlation between the two factors (2 decimals)?",
+                     lambda ex: _ex01_std(ex, "training", "~~", "js"),
+                     "The std_all value of the row training ~~ js is a correlation.", 0.005),
+        ]),
+}
+
+
+def list_exercises() -> pd.DataFrame:
+    """The available exercises (``name, title, n_questions``)."""
+    return pd.DataFrame([{"name": k, "title": v["title"], "n_questions": len(v["questions"])}
+                         for k, v in _EXERCISES.items()])
+
+
+def start(exercise: str, student_id: str, course_salt: str = "") -> Exercise:
+    """Start an exercise with this student's own dataset.
+
+    Examples
+    --------
+    >>> from im_research.teaching.exercises import start
+    >>> ex = start("ex01_measurement", student_id="demo")
+    >>> ex.q1.check(len(ex.data))
+    Correct: q1.
+    True
+    """
+    if exercise not in _EXERCISES:
+        raise ValueError(f"unknown exercise {exercise!r}; available: {sorted(_EXERCISES)}")
+    spec = _EXERCISES[exercise]
+    return Exercise(exercise, str(student_id), course_salt, spec["title"], spec["make_data"],
+                    spec["questions"])
+
+
+def release_for_students(source: Path, target: Path) -> list[Path]:
+    """Copy the student-facing exercise notebooks from ``source`` to ``target``.
+
+    The ``solutions/`` folder and any cell tagged ``solution`` are left out; the copied
+    notebooks are stripped of outputs. Returns the written files.
+    """
+    import nbformat
+
+    source, target = Path(source), Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for nb_path in sorted(source.glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        nb.cells = [c for c in nb.cells if "solution" not in c.get("metadata", {}).get("tags", [])]
+        for c in nb.cells:
+            if c.cell_type == "code":
+                c.outputs, c.execution_count = [], None
+        out = target / nb_path.name
+        nbformat.write(nb, out)
+        written.append(out)
+    for extra in ("README.md",):
+        if (source / extra).exists():
+            shutil.copy(source / extra, target / extra)
+            written.append(target / extra)
+    return written
+
+
+def grade_notebooks(paths, timeout: int = 300) -> pd.DataFrame:
+    """Execute submitted notebooks and collect their ``ex.report()`` results.
+
+    Each notebook must create an exercise object named ``ex``; the grader appends a cell
+    ``ex.report()`` and reads the marked line. Returns one row per notebook with
+    ``notebook, exercise, student, score, n_questions, error`` and one column per question.
+    """
+    import os
+    import tempfile
+
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    rows = []
+    for path in map(Path, paths):
+        row = {"notebook": path.name, "error": ""}
+        try:
+            nb = nbformat.read(path, as_version=4)
+            nb.cells.append(nbformat.v4.new_code_cell("ex.report()"))
+            with tempfile.TemporaryDirectory() as tmp:
+                # IPC sockets where available: no TCP port races when grading in parallel
+                km = KernelManager(kernel_name="python3", **(
+                    {"transport": "ipc", "ip": os.path.join(tmp, "kernel")}
+                    if os.name == "posix" else {}))
+                NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                               resources={"metadata": {"path": str(path.parent)}}).execute()
+            text = "".join(o.get("text", "") for o in nb.cells[-1].outputs
+                           if o.get("output_type") == "stream")
+            if RESULT_MARKER not in text:
+                raise RuntimeError("the notebook did not create the exercise object `ex`")
+            payload = json.loads(text.split(RESULT_MARKER, 1)[1].splitlines()[0])
+            res = payload["results"]
+            row.update(exercise=payload["exercise"], student=payload["student"],
+                       score=sum(res.values()), n_questions=len(res), **res)
+        except Exception as exc:  # noqa: BLE001 - report every failure in the table
+            row["error"] = f"{type(exc).__name__}: {exc}"
+        rows.append(row)
+    return pd.DataFrame(rows)
