@@ -73,6 +73,7 @@ def test_installed_wheel_loads_data_starts_an_exercise_and_runs_lesson_01(wheel,
         import json, sys
         from pathlib import Path
         import nbformat
+        from jupyter_client.manager import KernelManager
         from nbclient import NotebookClient
         import im_research as ir
         from im_research.cli import main
@@ -88,7 +89,10 @@ def test_installed_wheel_loads_data_starts_an_exercise_and_runs_lesson_01(wheel,
         nb = nbformat.read(path, as_version=4)
         check = "import im_research; print(im_research.__file__)"
         nb.cells.append(nbformat.v4.new_code_cell(check))
-        NotebookClient(nb, timeout=600, kernel_name="im-research-wheel-test",
+        # IPC transport, as in tests/teaching/test_notebooks.py: no TCP port races
+        km = KernelManager(kernel_name="im-research-wheel-test", transport="ipc",
+                           ip=str(Path("kernel").resolve()))
+        NotebookClient(nb, km=km, timeout=300,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         report["kernel_package"] = nb.cells[-1].outputs[0]["text"].strip()
         print(json.dumps(report))
