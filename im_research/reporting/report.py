@@ -119,7 +119,8 @@ def path_diagram(fit, standardized: bool = True, show_items: bool = True):
 
     col = "std_all" if standardized else "est"
     g = graphviz.Digraph("sem", graph_attr={"rankdir": "LR", "splines": "spline"},
-                         node_attr={"fontname": "Helvetica", "fontsize": "11"})
+                         node_attr={"fontname": "Helvetica", "fontsize": "11"},
+                         edge_attr={"fontname": "Helvetica"})  # else labels fall back to Times
     p = fit.params
     if "group" in p.columns:
         p = p[p["group"] == fit.group_labels[0]]

@@ -85,8 +85,8 @@ class PathExplorer:
         if self.dropdown.value != "(none)":
             self.result = self._fit(self.base_model + "\n" + self.dropdown.value)
             rows.append((f"+ {self.dropdown.value}", self.result))
-        keys = [k for k in ("chisq", "chisq_scaled", "df", "cfi", "rmsea", "srmr", "aic")
-                if k in self.base.fit_measures.index]
+        keys = [k for k in ("chisq", "chisq_scaled", "df", "pvalue", "cfi", "rmsea", "srmr",
+                            "aic") if k in self.base.fit_measures.index]
         self.table = pd.DataFrame([r.fit_measures[keys].rename(n) for n, r in rows]).round(3)
         if len(rows) == 2 and self.result.fit_measures["df"] < self.base.fit_measures["df"]:
             d = chisq_difference(self.result, self.base)
@@ -96,4 +96,6 @@ class PathExplorer:
         self.out.clear_output(wait=True)
         with self.out:
             from IPython.display import display
-            display(self.table)
+            # the difference row has only chisq, df and pvalue: blank, not NaN, elsewhere
+            display(self.table.style.format("{:.3f}", na_rep="")
+                    .format("{:.0f}", subset=["df"], na_rep=""))

@@ -1,0 +1,86 @@
+"""The lessons' "your turn" checks: each accepts the answer a student computes with the
+public API (by a route of its own where one exists) and rejects wrong or missing ones."""
+
+import pytest
+
+import im_research as ir
+from im_research.teaching.flagship import fit_flagship, load_flagship_data
+from im_research.teaching.tasks import LESSON01_CANDIDATE_PATHS, lesson_tasks
+from im_research.teaching.widgets import PathExplorer
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_flagship_data()
+
+
+def _std(res, lhs, op, rhs):
+    p = res.params
+    return p.loc[(p.lhs == lhs) & (p.op == op) & (p.rhs == rhs), "std_all"].item()
+
+
+def _checked(task, answer, capsys):
+    task.check(answer)
+    return task._exercise.results[task.name], capsys.readouterr().out
+
+
+def test_q1_loyalty_indirect_effect(bank, capsys):
+    t = lesson_tasks("01")
+    model = bank.attrs["codebook"]["model_syntax"] + (
+        "loy =~ loy1 + loy2 + loy3\nloy ~ e*cs\nind_im_loy := a*b*c*d*e\n")
+    answer = _std(ir.fit(model, data=bank), "ind_im_loy", ":=", "a*b*c*d*e")
+    assert 0 < answer < _std(fit_flagship(), "ind_im_cs", ":=", "a*b*c*d")
+    assert _checked(t.q1, round(answer, 3), capsys) == (True, "Correct: q1.\n")
+    # the effect on satisfaction, a plausible mix-up, is rejected
+    ok, out = _checked(t.q1, 0.022, capsys)
+    assert not ok and "Not yet" in out
+
+
+def test_q2_total_effect_from_the_path_table(capsys):
+    # a student's route: direct + product of the two links, from the printed table
+    p = ir.report.paths_table(fit_flagship()).round(3)
+    std = {(r.lhs, r.rhs): r.std_all for r in p.itertuples()}
+    answer = std[("oc", "im")] + std[("js", "im")] * std[("oc", "js")]
+    t = lesson_tasks("01")
+    assert _checked(t.q2, round(answer, 2), capsys)[0]
+    assert not _checked(t.q2, std[("oc", "im")], capsys)[0]  # the direct path alone
+
+
+def test_q3_without_careless_respondents(bank, capsys):
+    book = bank.attrs["codebook"]
+    careful = bank[~bank["employee_id"].isin(book["careless_respondents"])]
+    assert len(careful) == len(bank) - len(book["careless_respondents"])
+    answer = _std(ir.fit(book["model_syntax"], data=careful), "cs", "~", "sq")
+    t = lesson_tasks("01")
+    assert _checked(t.q3, round(answer, 3), capsys)[0]
+    assert not _checked(t.q3, round(_std(fit_flagship(), "cs", "~", "sq"), 3), capsys)[0]
+
+
+def test_q4_smallest_p_value_found_with_the_path_explorer(bank, capsys):
+    explorer = PathExplorer(bank.attrs["codebook"]["model_syntax"], bank,
+                            LESSON01_CANDIDATE_PATHS)
+    pvalues = {}
+    for path in LESSON01_CANDIDATE_PATHS:
+        explorer.dropdown.value = path
+        pvalues[path] = explorer.table.loc["difference", "pvalue"]
+    best = min(pvalues, key=pvalues.get)
+    t = lesson_tasks("01")
+    assert _checked(t.q4, round(pvalues[best], 2), capsys)[0]
+    assert not _checked(t.q4, 0.05, capsys)[0]
+
+
+def test_no_answer_hint_and_progress(capsys):
+    t = lesson_tasks(1)
+    assert t.q1.check(None) is None
+    assert "no answer yet" in capsys.readouterr().out
+    t.q2.hint()
+    assert "js ~ im" in capsys.readouterr().out
+    t.q2.check("not a number")
+    assert "Not yet" in capsys.readouterr().out
+    assert repr(t) == "<Lesson 01 tasks: 0/4 correct>"
+
+
+@pytest.mark.parametrize("lesson", ["99", 99, True, "intro"])
+def test_unknown_lesson_is_refused_with_the_lessons_that_have_tasks(lesson):
+    with pytest.raises(ir.errors.ArgumentError, match=r"lesson=.* has no tasks.*'01'"):
+        lesson_tasks(lesson)
