@@ -13,6 +13,7 @@ __all__ = [
     "IMResearchError",
     "ModelSyntaxError",
     "DataError",
+    "ArgumentError",
     "IdentificationError",
     "ConvergenceError",
     "HeywoodWarning",
@@ -44,6 +45,11 @@ class ModelSyntaxError(IMResearchError, ValueError):
 
 class DataError(IMResearchError, ValueError):
     """The data (or a summary matrix) cannot be used as given."""
+
+
+class ArgumentError(IMResearchError, ValueError):
+    """An argument has the wrong type, range or length; the message names the argument,
+    the value given and what to pass instead."""
 
 
 class IdentificationError(IMResearchError):

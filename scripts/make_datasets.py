@@ -444,40 +444,50 @@ def raw_hr_export(seed=20260504, n=400):
     return pd.concat([raw, sim.data.drop(columns="id")], axis=1)
 
 
+HR_DEPARTMENT_GROUPS = [
+    {"front desk": "client service", "sales": "client service", "treatment": "treatment",
+     "admin": "back office", "finance": "back office", "IT": "back office"},
+    {"front desk": "client-facing", "sales": "client-facing", "treatment": "client-facing",
+     "admin": "back office", "finance": "back office", "IT": "back office"}]
+
+
 def hr_release(out: Path):
     from im_research.survey.anonymize import anonymize
 
     raw = raw_hr_export()
     items = [c for c in raw.columns if c[:3] in ("vis", "dev", "rew") or c[:2] in ("js", "sq")]
     model = models.berry_employee_as_customer()
-    rel = anonymize(raw, key="build-time demo key (pseudonyms are not published)",
-                    id_col="employee_id", direct_identifiers=["full_name", "email"],
-                    quasi_identifiers={"birth_date": "age_from_date",
-                                       "tenure_years": [0, 2, 5, 10, 20],
-                                       "department": "merge_rare"},
-                    sensitive=["gender"], k=5, items=items, reference_model=model.syntax,
-                    reference_date="2026-01-01")
-    # the build script is public, so the keyed pseudonyms would be re-computable: the
-    # teaching release replaces them by shuffled row numbers
-    data = rel.data.drop(columns="pid").sample(frac=1, random_state=7).reset_index(drop=True)
+    # employer attacker (the default): birth date, gender, department and tenure are all
+    # quasi-identifiers and every answer is sensitive; the id is dropped (the build script
+    # is public, so keyed pseudonyms could be recomputed); every class holds at least 3
+    # different answers to every item (distinct l = 3)
+    rel = anonymize(raw, id_col="employee_id", direct_identifiers=["full_name", "email"],
+                    quasi_identifiers={
+                        "birth_date": "age_from_date",
+                        "tenure_years": [[0, 2, 5, 10, 20], [0, 5, 10], [0, 10]],
+                        "department": ["keep", *HR_DEPARTMENT_GROUPS]},
+                    k=5, l=3, items=items,
+                    reference_model=model.syntax, reference_date="2026-01-01")
+    data = rel.data.sample(frac=1, random_state=7).reset_index(drop=True)
     data.insert(0, "respondent", np.arange(1, len(data) + 1))
     log = dict(rel.log)
-    log["pseudonyms"] = ("not published: rows shuffled and renumbered (the build script is "
-                         "public, so keyed pseudonyms could be recomputed)")
+    log["row_order"] = "rows shuffled and renumbered (column respondent)"
     variables = [_id_var("respondent", "Row number (shuffled)", "شمارهٔ ردیف", "integer"),
                  _id_var("birth_date_ageband", "Age band (from date of birth)", "گروه سنی",
-                         "20-29 ... 60+, * = suppressed"),
-                 _id_var("gender", "Gender", "جنسیت", "female / male"),
-                 _id_var("department", "Department (rare ones merged into 'other')", "واحد",
-                         "text, * = suppressed"),
-                 _id_var("tenure_years", "Tenure band (years)", "سابقه (سال)",
-                         "0-1, 2-4, 5-9, 10-19, 20+, * = suppressed")]
+                         "20-29 ... 60+ (or 20-39, 40-59, 60+), * = suppressed"),
+                 _id_var("gender", "Gender", "جنسیت", "female / male, * = suppressed"),
+                 _id_var("department", "Department, as recorded or grouped",
+                         "واحد", "text, * = suppressed"),
+                 _id_var("tenure_years", "Tenure band (years; 0-4 = under 5)",
+                         "سابقه (سال)", "bands, * = suppressed")]
     variables += [{"column": c, "construct": c.rstrip("0123456789"), "text_en": c,
                    "text_fa": "", "coding": "1-7 Likert", "reverse": False} for c in items]
     _write(out, "hr_release_teaching", data, {
         "kind": "synthetic, anonymised", "n": len(data),
-        "description": "Anonymised teaching release of a synthetic clinic HR export (names, "
-                       "e-mails, birth dates, departments removed or generalised; k >= 5).",
+        "description": "Anonymised teaching release of a synthetic clinic HR export against "
+                       "an employer who knows every employee's age, gender, department and "
+                       f"tenure: k >= {rel.log['k_required']} over those four columns as "
+                       "printed ('*' counts as a value of its own).",
         "provenance": "SYNTHETIC raw HR export made by scripts/make_datasets.py (seed "
                       "20260504; the raw file is never written), released through "
                       "im_research.survey.anonymize; the release log is below.",
