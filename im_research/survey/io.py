@@ -575,23 +575,47 @@ def _read_xlsx(raw, sheet, name) -> _Table:
     return table
 
 
-def _read_sav(path, name) -> _Table:
+def _sav_contents(path):
     import pyreadstat
 
+    df, meta = pyreadstat.read_sav(path, user_missing=True, dates_as_pandas_datetime=True)
+    return df, meta.variable_value_labels, meta.missing_ranges, meta.file_encoding
+
+
+_SAV_READER = None  # one child process, started on the first .sav and reused
+
+
+def _read_sav(path, name) -> _Table:
+    import atexit
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # readstat (C) can crash the interpreter on a damaged file (found by fuzzing): read
+    # it in a child process, so that damage is a DataError and never kills the session
+    global _SAV_READER
+    if _SAV_READER is None:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+        _SAV_READER = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+        atexit.register(_SAV_READER.shutdown)  # before interpreter teardown: a clean exit
     try:
-        df, meta = pyreadstat.read_sav(str(path), user_missing=True,
-                                       dates_as_pandas_datetime=True)
+        df, value_labels, missing_ranges, encoding = _SAV_READER.submit(
+            _sav_contents, str(path)).result()
+    except BrokenProcessPool:
+        _SAV_READER = None
+        raise DataError(f"{name}: the SPSS file is damaged (the SPSS reader crashed on it); "
+                        "save or export it again from SPSS") from None
     except Exception as e:  # noqa: BLE001 - readstat reports damage with several types
         raise DataError(f"{name}: not a readable SPSS file ({type(e).__name__}: {e})") \
             from None
     cols = [df[c].astype(object).tolist() for c in df.columns]
     records = [list(r) for r in zip(*cols)] if cols else []
     table = _clean_table(list(df.columns), records, 2, True, name)
-    table.value_labels = {c: dict(sorted(v.items()))
-                          for c, v in meta.variable_value_labels.items()}
+    table.value_labels = {c: dict(sorted(v.items())) for c, v in value_labels.items()}
     table.missing_ranges = {c: [(float(r["lo"]), float(r["hi"])) for r in rng]
-                            for c, rng in meta.missing_ranges.items()}
-    table.encoding = meta.file_encoding
+                            for c, rng in missing_ranges.items()}
+    table.encoding = encoding
     return table
 
 

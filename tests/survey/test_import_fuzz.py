@@ -58,3 +58,24 @@ def test_damaged_real_files_raise_only_data_error(folder, which, data):
     for pos, byte in flips:
         raw[pos] = byte
     _check(folder, bytes(raw[:cut] if data.draw(st.booleans()) else raw), ".csv", CODEBOOK)
+
+
+def _crash_like_readstat(path):
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def test_a_reader_crash_on_a_damaged_sav_is_a_data_error_not_a_dead_session(
+        folder, monkeypatch):
+    # readstat crashed the interpreter on a fuzzed .sav once; the reader runs in a child
+    # process, so a crash there must come back as a DataError naming the file
+    import im_research.survey.io as io_module
+
+    monkeypatch.setattr(io_module, "_sav_contents", _crash_like_readstat)
+    monkeypatch.setattr(io_module, "_SAV_READER", None)  # a reader forked after the patch
+    path = folder / "damaged.sav"
+    path.write_bytes(SEEDS[0] if SEEDS[0][:4] == b"$FL2" else b"$FL2" + bytes(200))
+    with pytest.raises(DataError, match="damaged.sav: the SPSS file is damaged"):
+        read_survey(path)
