@@ -12,6 +12,7 @@ True
 
 from . import scales
 from .errors import (
+                     ArgumentError,
                      ConvergenceError,
                      DataError,
                      DataWarning,
@@ -46,6 +47,7 @@ __all__ = [
     "models", "scales", "scoring", "simulate", "reliability", "item_statistics", "htmt",
     "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j", "quality", "method_bias",
     "multilevel", "report", "plots", "io", "codebook", "anonymize", "invariance", "ordinal",
-    "release_candidates", "lrt", "ModelSyntaxError", "DataError", "IdentificationError",
+    "release_candidates", "lrt", "ModelSyntaxError", "DataError", "ArgumentError",
+    "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning",
 ]
