@@ -20,20 +20,54 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import IMResearchError
+from .errors import DataError, IMResearchError
 
 __all__ = ["main"]
 
 
+def _check_file(path: Path, what: str):
+    """Refuse a missing path, a folder or an empty file, naming it."""
+    if not path.exists():
+        raise DataError(f"{what} {str(path)!r} does not exist")
+    if path.is_dir():
+        raise DataError(f"{what} {str(path)!r} is a folder; give the path of a file")
+    if path.stat().st_size == 0:
+        raise DataError(f"{what} {str(path)!r} is empty")
+
+
+def _read_model(path: Path) -> str:
+    _check_file(path, "model file")
+    try:
+        return path.read_text(encoding="utf-8-sig")  # -sig: Windows editors add a BOM
+    except UnicodeDecodeError as exc:
+        raise DataError(f"model file {str(path)!r} is not UTF-8 text (byte {exc.start}); save "
+                        "the model as plain text (UTF-8)") from None
+
+
 def _read_table(path: Path) -> pd.DataFrame:
+    _check_file(path, "data file")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
+        try:
+            data = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DataError(f"data file {str(path)!r} could not be read as "
+                            f"{'tab' if suffix == '.tsv' else 'comma'}-separated text "
+                            f"({reason}); save it as CSV (UTF-8) with a header row") from None
+        if data.shape[0] == 0:
+            raise DataError(f"data file {str(path)!r} has a header but no rows of data")
+        return data
+    from .survey.io import read_survey
+
     try:
-        from .survey.io import read_survey
-    except ImportError:  # pragma: no cover - io module is part of the package
-        raise IMResearchError(f"cannot read {path.suffix} files; convert to CSV") from None
-    data, report = read_survey(path)
+        data, _ = read_survey(path)
+    except (IMResearchError, OSError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a reader library's own error on a bad file
+        raise DataError(f"data file {str(path)!r} could not be read as a {suffix or 'data'} "
+                        f"file ({type(exc).__name__}: {exc}); check the file, or save it as "
+                        "CSV (UTF-8)") from exc
     return data
 
 
@@ -68,7 +102,7 @@ def result_to_dict(res) -> dict:
 def _cmd_fit(args) -> int:
     from .sem.estimate import fit
 
-    model = Path(args.model_file).read_text(encoding="utf-8")
+    model = _read_model(Path(args.model_file))
     data = _read_table(Path(args.data_file))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -185,7 +219,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (IMResearchError, FileNotFoundError, FileExistsError, ValueError) as exc:
+    except (IMResearchError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

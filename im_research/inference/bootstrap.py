@@ -32,13 +32,16 @@ Examples
 
 from __future__ import annotations
 
+import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError
+from ..errors import ArgumentError, DataError, DataWarning
+from ..validation import as_count, as_number, check_fitted, seed_sequence
 
 __all__ = ["bootstrap", "BootstrapResult", "percentile_interval"]
 
@@ -62,7 +65,8 @@ def percentile_interval(draws, alphas, method: str = "norm_inter"):
     if method == "numpy":
         return np.quantile(t, alphas)
     if method != "norm_inter":
-        raise ValueError("method must be 'norm_inter' or 'numpy'")
+        raise ArgumentError(f"quantile={method!r}; choose 'norm_inter' (lavaan's rule) or "
+                            "'numpy'")
     out = np.empty(len(alphas))
     for i, a in enumerate(alphas):
         rk = (R + 1) * a
@@ -135,6 +139,29 @@ class _Refitter:
         return [np.concatenate([th, self.definitions(th)]) if good else None
                 for th, good in zip(theta, ok)]
 
+    def jackknife(self, start, stop):
+        """Estimates without row i for i in start..stop-1 (None where a refit fails).
+
+        The leave-one-out moments come from the full-sample ones in closed form,
+        mean₋ᵢ = m − dᵢ/(n−1) and (n−1)·cov₋ᵢ = D'D − n/(n−1)·dᵢdᵢ' with d = x − m,
+        so each chunk is one batched fit and the cost grows linearly in n."""
+        from ..sem.batch import BatchML
+
+        if self._batch is None:
+            self._batch = BatchML(self.rams[0])
+        x = self.x[0]
+        n = len(x)
+        mean = x.mean(axis=0)
+        dev = x - mean
+        di = dev[start:stop]
+        cov = ((dev.T @ dev)[None] - n / (n - 1) * np.einsum("bi,bj->bij", di, di)) / (n - 1)
+        theta, ok, _ = self._batch.fit(self.theta0, cov,
+                                       mean - di / (n - 1) if self.meanstructure[0] else None)
+        return [np.concatenate([th, self.definitions(th)]) if good else None
+                for th, good in zip(theta, ok)]
+
+    jackknife_chunk = 1000  # rows per batched jackknife step
+
     def refit(self, row_sets):
         """Estimates for one resample given per-group row indices; None if it fails."""
         from ..sem.ml import MLProblem, fisher_scoring
@@ -205,6 +232,12 @@ class _WLSMVRefitter(_Refitter):
     def refit_many(self, rows):
         return [self.refit([r]) for r in rows]
 
+    jackknife_chunk = 20  # polychorics are recomputed per refit: report progress often
+
+    def jackknife(self, start, stop):
+        all_rows = np.arange(len(self.frames[0]))
+        return [self.refit([np.delete(all_rows, i)]) for i in range(start, stop)]
+
 
 def _run_chunk(refitter, seeds, sizes, indices_chunk):
     """Refit a chunk of draws (in a worker: one BLAS thread, as small matrices gain
@@ -265,6 +298,30 @@ def _param_rows(res):
     return pd.concat([rows, defs], ignore_index=True)
 
 
+_LEAST_SQUARES = ("GLS", "ULS", "WLS", "DWLS")
+
+
+def _check_bootstrappable(fit):
+    """Refuse fits whose draws the refitters would get wrong (they refit by ML, or by
+    WLSMV for ordered items, with equality constraints only)."""
+    if fit.estimator in _LEAST_SQUARES:
+        raise ArgumentError(
+            f"bootstrap() refits by maximum likelihood, but this model was fitted with "
+            f"estimator={fit.estimator!r}: the draws would not be {fit.estimator} estimates. "
+            "Bootstrap an ML fit (estimator='ML'; the ML estimates are the same for MLM/MLR)")
+    if fit.missing == "fiml":
+        raise ArgumentError(
+            "bootstrap() of missing='fiml' fits is not available yet (each draw would need "
+            "its own FIML fit); use the FIML robust SEs (estimator='MLR', missing='fiml'), "
+            "or bootstrap the complete cases")
+    general = [c for c in fit._parsed.constraints if not c.simple]
+    if general:
+        raise ArgumentError(
+            "bootstrap() handles equality labels only; this model has constraints such as "
+            f"{general[0].lhs} {general[0].op} {general[0].rhs}, which the refits would "
+            "ignore")
+
+
 def bootstrap(fit, n_boot: int = 1000, seed=None, ci: str = "perc", level: float = 0.95,
               indices=None, n_jobs: int = 1, client=None, quantile: str = "norm_inter",
               progress: bool | None = None, chunk_size: int = 100) -> BootstrapResult:
@@ -277,7 +334,7 @@ def bootstrap(fit, n_boot: int = 1000, seed=None, ci: str = "perc", level: float
         polychorics and weights, about 60 ms each for ten 7-point items).
     n_boot : int
         Number of resamples (ignored when ``indices`` is given).
-    seed : int, optional
+    seed : int, numpy.random.Generator or SeedSequence
         Seed of the draws' random streams (required unless ``indices`` is given).
     ci : {"perc", "bca", "bca_simple", "norm"}
     level : float
@@ -298,36 +355,53 @@ def bootstrap(fit, n_boot: int = 1000, seed=None, ci: str = "perc", level: float
     Returns
     -------
     BootstrapResult
+
+    Notes
+    -----
+    ``ci="bca"`` refits the model once without each row (the jackknife), in batches for
+    ML fits; a progress bar is shown and a ``DataWarning`` gives the expected time when
+    it is long (WLSMV fits on thousands of rows).
     """
-    if ci not in _CI_TYPES:
-        raise ValueError(f"ci={ci!r}; choose one of {_CI_TYPES}")
-    if not 0 < level < 1:
-        raise ValueError(f"level={level} must lie between 0 and 1")
+    check_fitted(fit, "fit", "bootstrap()")
+    if not isinstance(ci, str) or ci not in _CI_TYPES:
+        raise ArgumentError(f"ci={ci!r}; choose one of {_CI_TYPES}")
+    if ci == "bca" and fit.ngroups > 1:  # the jackknife acceleration is per group
+        raise ArgumentError("ci='bca' is available for single-group models; use 'perc'")
+    level = as_number(level, "level", low=0, high=1)
+    if quantile not in ("norm_inter", "numpy"):
+        raise ArgumentError(f"quantile={quantile!r}; choose 'norm_inter' (lavaan's rule) or "
+                            "'numpy'")
+    if not isinstance(n_jobs, (int, np.integer)) or isinstance(n_jobs, bool) or n_jobs == 0 \
+            or n_jobs < -1:
+        raise ArgumentError(f"n_jobs={n_jobs!r}: give a number of worker processes (1, 2, "
+                            "...) or -1 for all cores")
+    chunk_size = as_count(chunk_size, "chunk_size", minimum=1)
+    if progress is not None and not isinstance(progress, bool):
+        raise ArgumentError(f"progress={progress!r} must be True, False or None")
+    _check_bootstrappable(fit)
     refitter = _WLSMVRefitter(fit) if fit.estimator == "WLSMV" else _Refitter(fit)
     sizes = [len(x) for x in refitter.x]
     if indices is not None:
         if fit.ngroups > 1:
-            raise ValueError("indices= is supported for single-group models only")
+            raise ArgumentError("indices= is supported for single-group models only")
         idx = np.asarray(indices)
         n = sizes[0]
         if idx.ndim != 2 or idx.shape[1] != n:
-            raise ValueError(f"indices must have shape (n_boot, {n}); got {idx.shape}")
+            raise ArgumentError(f"indices must have shape (n_boot, {n}); got {idx.shape}")
         if not np.issubdtype(idx.dtype, np.integer):
-            raise ValueError("indices must be integers")
+            raise ArgumentError("indices must be integers")
         if idx.min() >= 1 and idx.max() == n:
             idx = idx - 1  # 1-based (R) indices
         if idx.min() < 0 or idx.max() >= n:
-            raise ValueError(f"indices must lie in 0..{n - 1} (or 1..{n} from R)")
+            raise ArgumentError(f"indices must lie in 0..{n - 1} (or 1..{n} from R)")
         n_boot = idx.shape[0]
         seeds = [None] * n_boot
         per_draw_rows = [[row] for row in idx]
     else:
-        if seed is None:
-            raise ValueError("seed= is required so that the bootstrap can be reproduced")
-        if int(n_boot) < 2:
-            raise ValueError(f"n_boot={n_boot}: at least 2 resamples are needed")
-        n_boot = int(n_boot)
-        seeds = np.random.SeedSequence(seed).spawn(n_boot)
+        seed = seed_sequence(seed)
+        n_boot = as_count(n_boot, "n_boot", minimum=2,
+                          hint="the number of resamples, e.g. n_boot=1000")
+        seeds = seed.spawn(n_boot)
         per_draw_rows = None
     chunks = [(seeds[i:i + chunk_size],
                None if per_draw_rows is None else per_draw_rows[i:i + chunk_size])
@@ -346,7 +420,7 @@ def bootstrap(fit, n_boot: int = 1000, seed=None, ci: str = "perc", level: float
     ddof = np.r_[np.zeros(n_free), np.ones(draws.shape[1] - n_free)]
     boot_se = np.sqrt(((draws - draws.mean(axis=0)) ** 2).sum(axis=0) /
                       (len(draws) - ddof))
-    lo_hi = _intervals(draws, est, boot_se, ci, level, quantile, refitter, fit)
+    lo_hi = _intervals(draws, est, boot_se, ci, level, quantile, refitter, fit, progress)
     table = rows.copy()
     table["est"] = est
     table["boot_se"] = boot_se
@@ -387,7 +461,7 @@ def _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot):
     return results
 
 
-def _intervals(draws, est, se, ci, level, quantile, refitter, fit):
+def _intervals(draws, est, se, ci, level, quantile, refitter, fit, progress):
     a = (1 - level) / 2
     alphas = np.array([a, 1 - a])
     out = np.empty((draws.shape[1], 2))
@@ -402,7 +476,8 @@ def _intervals(draws, est, se, ci, level, quantile, refitter, fit):
         for j in range(draws.shape[1]):
             out[j] = percentile_interval(draws[:, j], alphas, quantile)
         return out
-    acc = _jackknife_acceleration(refitter, fit) if ci == "bca" else np.zeros(draws.shape[1])
+    acc = (_jackknife_acceleration(refitter, fit, progress) if ci == "bca"
+           else np.zeros(draws.shape[1]))
     zq = stats.norm.ppf(alphas)
     for j in range(draws.shape[1]):
         z0 = stats.norm.ppf(np.mean(draws[:, j] < est[j]))
@@ -411,22 +486,38 @@ def _intervals(draws, est, se, ci, level, quantile, refitter, fit):
     return out
 
 
-def _jackknife_acceleration(refitter, fit):
-    """a = sum(L^3) / (6 sum(L^2)^1.5), L_i = (n - 1)(mean of leave-one-out - leave-i-out)."""
-    if fit.ngroups > 1:
-        raise ValueError("ci='bca' is available for single-group models; use 'perc'")
+def _jackknife_acceleration(refitter, fit, progress=None):
+    """a = sum(L^3) / (6 sum(L^2)^1.5), L_i = (n - 1)(mean of leave-one-out - leave-i-out).
+
+    The first chunk of refits is timed; when the whole jackknife will take long a
+    ``DataWarning`` gives the expected time, and a progress bar runs (unless
+    ``progress=False``)."""
     n = len(refitter.x[0])
-    all_rows = np.arange(n)
-    jack = []
-    for start in range(0, n, 100):
-        rows = [np.delete(all_rows, i) for i in range(start, min(n, start + 100))]
-        for i, est in enumerate(refitter.refit_many(rows), start=start):
+    chunk = refitter.jackknife_chunk
+    jack, bar = [], None
+    t0 = time.perf_counter()
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        for i, est in enumerate(refitter.jackknife(start, stop), start=start):
             if est is None:
                 raise DataError(f"the jackknife refit without row {i} failed; use "
                                 "ci='perc'")
             jack.append(est)
+        if start == 0 and stop < n:
+            expected = (time.perf_counter() - t0) * n / stop
+            if expected > 30:
+                warnings.warn(f"ci='bca' refits the model once without each of the {n} rows "
+                              f"(the jackknife); expected time about {expected:.0f} s. "
+                              "ci='perc' or 'bca_simple' need no jackknife",
+                              DataWarning, stacklevel=4)
+            if progress or (progress is None and expected > 5):
+                from tqdm.auto import tqdm
+                bar = tqdm(total=n, initial=stop, desc="jackknife (BCa)", unit="refit")
+        elif bar is not None:
+            bar.update(stop - start)
+    if bar is not None:
+        bar.close()
     jack = np.vstack(jack)
     L = (n - 1) * (jack.mean(axis=0) - jack)
     denom = 6 * (L ** 2).sum(axis=0) ** 1.5
     return np.where(denom > 0, (L ** 3).sum(axis=0) / np.where(denom > 0, denom, 1), 0.0)
-

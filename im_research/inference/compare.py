@@ -23,9 +23,14 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from ..errors import DataWarning
+from ..validation import check_fitted
 
 __all__ = ["lrt", "chisq_difference"]
 
@@ -35,6 +40,8 @@ def chisq_difference(free, restricted) -> dict:
 
     Returns ``delta_chisq, delta_df, pvalue, method``.
     """
+    check_fitted(free, "free", "chisq_difference()")
+    check_fitted(restricted, "restricted", "chisq_difference()")
     if free.estimator != restricted.estimator:
         raise ValueError(f"the fits use different estimators ({free.estimator} and "
                          f"{restricted.estimator}); compare fits of one estimator")
@@ -52,6 +59,12 @@ def chisq_difference(free, restricted) -> dict:
         c_d = (f0["df"] * f0["chisq_scaling_factor"] -
                f1["df"] * f1["chisq_scaling_factor"]) / d_df
         d_chi = (f0["chisq"] - f1["chisq"]) / c_d if c_d > 0 else np.nan
+        if c_d <= 0:
+            warnings.warn(f"the Satorra-Bentler scaled difference is undefined here (scaling "
+                          f"correction of the difference {c_d:.3g} <= 0, which happens with "
+                          "small samples or nearly equal models); delta_chisq is NaN. Compare "
+                          "the unscaled chisq, or refit with estimator='ML'", DataWarning,
+                          stacklevel=2)
         method = "satorra.bentler.2001"
     else:
         d_chi, method = f0["chisq"] - f1["chisq"], "standard"
@@ -65,6 +78,8 @@ def lrt(*fits, names=None) -> pd.DataFrame:
     row (``delta_chisq, delta_df, pvalue, method``)."""
     if len(fits) < 2:
         raise ValueError("give at least two fitted models")
+    for k, f in enumerate(fits):
+        check_fitted(f, f"fits[{k}]", "lrt()")
     names = list(names) if names is not None else [f"model{k + 1}" for k in range(len(fits))]
     order = sorted(range(len(fits)), key=lambda k: fits[k].fit_measures["df"])
     rows = []

@@ -12,7 +12,7 @@ Examples
 >>> from im_research.teaching.flagship import fit_flagship
 >>> eff = ir.indirect_effects(fit_flagship(), x="im", y="cs")
 >>> sorted(set(eff["kind"]))
-['indirect', 'total']
+['indirect', 'total', 'total_indirect']
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..validation import check_fitted
 from .bootstrap import percentile_interval
 
 __all__ = ["indirect_effects"]
@@ -74,6 +75,7 @@ def indirect_effects(fit, x=None, y=None, boot=None, level: float = 0.95) -> pd.
         boot_ci_lower, boot_ci_upper``. Only pairs with at least one indirect path are
         listed when x and y are not given.
     """
+    check_fitted(fit, "fit", "indirect_effects()")
     if level not in _Z:
         raise ValueError(f"level must be one of {sorted(_Z)}")
     if fit.ngroups > 1:

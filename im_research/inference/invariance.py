@@ -31,8 +31,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import ArgumentError
 from ..sem import ram as _ram
 from ..sem.estimate import fit
+from ..validation import as_names, show
 from .compare import chisq_difference
 
 __all__ = ["invariance", "release_candidates", "CRITERIA", "STEPS", "STEPS_ORDINAL"]
@@ -87,17 +89,23 @@ def invariance(model: str, data: pd.DataFrame, group: str, steps=None, partial=N
     delta_chisq, delta_df, delta_pvalue, delta_cfi, delta_rmsea, delta_srmr, verdict``;
     the fitted results are in ``.attrs["fits"]``.
     """
-    crit = {**CRITERIA, **(criteria or {})}
     table = STEPS_ORDINAL if ordered is not None and ordered is not False else STEPS
-    if steps is None:
-        steps = tuple(table)
+    steps = tuple(table) if steps is None else as_names(steps, "steps")
     unknown = [s for s in steps if s not in table]
     if unknown:
-        raise ValueError(f"unknown steps {unknown}; choose from {list(table)}" +
-                         (" (ordered items)" if table is STEPS_ORDINAL else ""))
+        raise ArgumentError(f"unknown steps {unknown}; choose from {list(table)}" +
+                            (" (ordered items)" if table is STEPS_ORDINAL else ""))
+    if not steps:
+        raise ArgumentError(f"steps=[] is empty; choose from {list(table)}")
     if table is STEPS_ORDINAL:
         fit_kwargs["ordered"] = ordered
-    partial = partial or {}
+    if partial is not None and not isinstance(partial, dict):
+        raise ArgumentError(f"partial={show(partial)}: give a dict {{step: ['x3 ~1', ...]}}")
+    partial = {k: as_names(v, f"partial[{k!r}]") for k, v in (partial or {}).items()}
+    if criteria is not None and not isinstance(criteria, dict):
+        raise ArgumentError(f"criteria={show(criteria)}: give a dict such as "
+                            "{'delta_cfi': -0.01}")
+    crit = {**CRITERIA, **(criteria or {})}
     fits, rows = {}, []
     released = []
     prev = None

@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..errors import ArgumentError
 from ..sem.partable import free_parameter_rows
 from ..synthetic.simulate import PopulationModel
+from ..validation import as_count, as_number, as_seed, show
 
 __all__ = ["power", "plot_power_curve"]
 
@@ -34,8 +36,9 @@ def _population(population):
         return PopulationModel.from_syntax(_with_observed_outcomes(population))
     if hasattr(population, "population"):  # a models.CanonicalModel
         return population.population
-    raise TypeError("population must be a PopulationModel, a CanonicalModel or lavaan syntax "
-                    "with population values")
+    raise ArgumentError(f"population={show(population)}: give a PopulationModel, a "
+                        "CanonicalModel (im_research.models...) or lavaan syntax with "
+                        "population values, e.g. 'f =~ .8*x1 + .7*x2 + .7*x3'")
 
 
 def _with_observed_outcomes(syntax):
@@ -114,17 +117,20 @@ def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_job
     """
     from ..sem.estimate import fit
 
-    if seed is None:
-        raise ValueError("seed= is required so that the simulation can be reproduced")
-    if reps < 2:
-        raise ValueError("reps must be at least 2")
-    if not 0 < alpha < 1:
-        raise ValueError("alpha must lie between 0 and 1")
+    seed = as_seed(seed, "seed")
+    if not isinstance(seed, int):  # combined with the sample-size index below
+        raise ArgumentError(f"seed={show(seed)}: power() needs a non-negative int seed")
+    reps = as_count(reps, "reps", minimum=2, hint="replications per sample size")
+    alpha = as_number(alpha, "alpha", low=0, high=1)
+    chunk_size = as_count(chunk_size, "chunk_size", minimum=1)
     pop = _population(population)
     sigma = pop.implied_cov().to_numpy()
-    ns = [int(v) for v in np.atleast_1d(n)]
+    if isinstance(n, str) or np.ndim(n) > 1 or np.size(n) == 0:
+        raise ArgumentError(f"n={show(n)}: give a sample size or a list of them")
+    ns = [as_count(v, "n", minimum=1) for v in np.atleast_1d(n).tolist()]
     if min(ns) <= len(pop.items):
-        raise ValueError(f"every n must exceed the number of items ({len(pop.items)})")
+        raise ArgumentError(f"n={show(n)}: every n must exceed the number of items "
+                            f"({len(pop.items)})")
     cov_df = pd.DataFrame(sigma, index=pop.items, columns=pop.items)
     z_crit = -special.ndtri(alpha / 2)
     rows = []

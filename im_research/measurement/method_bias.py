@@ -18,29 +18,49 @@ Examples
 >>> import im_research as ir
 >>> bank = ir.datasets.load("bank_service_profit_chain", reverse_scored=True)
 >>> h = ir.method_bias.harman_single_factor(bank, ["im1", "im2", "js1", "js2", "oc1"])
->>> 0 < h["first_factor_share"] < 1
+>>> bool(0 < h["first_factor_share"] < 1)
 True
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError
+from ..errors import ArgumentError, DataError, DataWarning
+from ..validation import as_frame, as_names, numeric_block, show
 
 __all__ = ["harman_single_factor", "marker_variable", "method_factor_comparison"]
+
+
+def _report_incomplete(data, cols, where, how):
+    n = int(data[cols].isna().any(axis=1).sum())
+    if n:
+        rule = ("left out (listwise)" if how == "listwise" else
+                "used pairwise (each correlation from the rows where both are present)")
+        warnings.warn(f"{where}: {n} of {len(data)} rows have missing values and are {rule}",
+                      DataWarning, stacklevel=3)
 
 
 def harman_single_factor(data: pd.DataFrame, items) -> pd.Series:
     """First unrotated component's share of variance (correlation matrix) and a flag
     ``majority`` (> .50)."""
-    items = list(items)
+    items = as_names(items, "items")
+    as_frame(data)
+    if len(items) < 2:
+        raise ArgumentError(f"items={show(items)}: Harman's test needs at least two items")
     missing = [c for c in items if c not in data.columns]
     if missing:
         raise DataError(f"harman_single_factor: the data lack items {missing}")
+    numeric_block(data, items, "harman_single_factor")
+    _report_incomplete(data, items, "harman_single_factor", "pairwise")
     R = data[items].corr().to_numpy()
+    if not np.isfinite(R).all():
+        bad = [i for i in items if data[i].nunique() < 2]
+        raise DataError(f"harman_single_factor: item(s) {bad} are constant; remove them")
     eig = np.sort(np.linalg.eigvalsh(R))[::-1]
     share = eig[0] / eig.sum()
     return pd.Series({"first_factor_share": share, "majority": share > 0.5,
@@ -52,11 +72,16 @@ def marker_variable(data: pd.DataFrame, marker: str, variables, r_m=None) -> pd.
 
     ``r_m`` defaults to the smallest positive correlation between the marker and the
     variables. Returns ``var_a, var_b, r, r_adj, t, pvalue``."""
-    variables = list(variables)
+    variables = as_names(variables, "variables")
+    if not isinstance(marker, str):
+        raise ArgumentError(f"marker={show(marker)}: give the name of one marker column")
+    as_frame(data)
     cols = variables + [marker]
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise DataError(f"marker_variable: the data lack {missing}")
+    numeric_block(data, cols, "marker_variable")
+    _report_incomplete(data, cols, "marker_variable", "listwise")
     d = data[cols].dropna()
     n = len(d)
     R = d.corr()

@@ -35,10 +35,13 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import ArgumentError, DataError, DataWarning
+from ..validation import show
 
 __all__ = ["reliability", "item_statistics", "cronbach_alpha", "omega_categorical",
            "THRESHOLDS"]
@@ -65,17 +68,37 @@ def _resolve(fit_or_model, data):
         if data is None:
             raise DataError("give data= with a model string (or pass a fitted result)")
         return _fit(fit_or_model, data=data)
-    raise TypeError("pass a fitted result (im_research.fit) or a model string with data=")
+    raise ArgumentError(f"fit_or_model={show(fit_or_model)}: pass a fitted result "
+                        "(im_research.fit) or a model string with data=")
 
 
-def _factor_items(res):
-    out = {}
+def _thresholds(thresholds):
+    if thresholds is None:
+        return dict(THRESHOLDS)
+    if not isinstance(thresholds, dict):
+        raise ArgumentError(f"thresholds={show(thresholds)}: give a dict such as "
+                            "{'ave': 0.5}")
+    unknown = sorted(set(thresholds) - set(THRESHOLDS))
+    if unknown:
+        raise ArgumentError(f"thresholds: {unknown} not known; choose from {list(THRESHOLDS)}")
+    return {**THRESHOLDS, **thresholds}
+
+
+def _factor_items(res, where):
+    out, left_out = {}, []
     for f, inds in res.indicators.items():
         obs = [v for v in inds if v in res.observed]
         if len(obs) >= 2:
             out[f] = obs
+        else:
+            left_out.append(f)
     if not out:
         raise DataError("the model has no factor with two or more observed indicators")
+    if left_out:
+        warnings.warn(f"{where}: factor(s) {left_out} have fewer than two observed indicators "
+                      "(a single-item or higher-order factor) and are left out: their "
+                      "reliability cannot be estimated from the model", DataWarning,
+                      stacklevel=3)
     return out
 
 
@@ -119,13 +142,13 @@ def reliability(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
     """
     res = _resolve(fit_or_model, data)
     if res.ngroups > 1:
-        raise ValueError("reliability() works on single-group fits; fit each group")
-    th = {**THRESHOLDS, **(thresholds or {})}
+        raise ArgumentError("reliability() works on single-group fits; fit each group")
+    th = _thresholds(thresholds)
     p = res.params
     S = res.sample_cov
     Sig = res.implied_cov
     rows = []
-    for f, items in _factor_items(res).items():
+    for f, items in _factor_items(res, "reliability").items():
         lam = p[(p["op"] == "=~") & (p["lhs"] == f)].set_index("rhs").loc[items]
         # the factor's total (model-implied) variance, as semTools' cov.lv: for an
         # endogenous factor the "~~" row holds only its disturbance variance
@@ -150,6 +173,9 @@ def reliability(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
                 omega = omega_categorical(np.outer(l_raw, l_raw) * phi, tau, s_f)
             elif n_ordered:  # ordered and continuous items: undefined (semTools: NA)
                 omega = np.nan
+                warnings.warn(f"reliability: factor {f!r} mixes ordered and continuous items;"
+                              " its categorical omega is undefined (NaN, as semTools); see "
+                              "omega_ystar", DataWarning, stacklevel=2)
         rows.append(dict(factor=f, n_items=len(items), alpha=alpha, **extra, omega=omega,
                          omega_implied=omega_implied, cr=cr, ave=ave,
                          ave_fl=float(np.mean(l_std ** 2)), sqrt_ave=float(np.sqrt(ave)),
@@ -163,10 +189,10 @@ def item_statistics(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
     """One row per item: ``factor, item, std_loading, item_rest_r, alpha_if_deleted,
     loading_ok`` (psych's ``r.drop`` and ``alpha.drop``)."""
     res = _resolve(fit_or_model, data)
-    th = {**THRESHOLDS, **(thresholds or {})}
+    th = _thresholds(thresholds)
     p = res.params
     rows = []
-    for f, items in _factor_items(res).items():
+    for f, items in _factor_items(res, "item_statistics").items():
         C = _item_cov(res, items)
         lam = p[(p["op"] == "=~") & (p["lhs"] == f)].set_index("rhs")["std_all"]
         for k, item in enumerate(items):

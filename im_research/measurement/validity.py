@@ -28,7 +28,16 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, DataWarning
+from ..errors import ArgumentError, DataError, DataWarning
+from ..validation import (
+    as_count,
+    as_frame,
+    as_names,
+    as_number,
+    numeric_block,
+    seed_sequence,
+    show,
+)
 from .reliability import _resolve, reliability
 
 __all__ = ["fornell_larcker", "htmt", "htmt_inference"]
@@ -58,6 +67,9 @@ def fornell_larcker(fit_or_model, data=None) -> pd.DataFrame:
 def _indicators(model):
     from ..sem.partable import build_partable
 
+    if not isinstance(model, str):
+        raise ArgumentError(f"model={show(model)}: give the measurement model as lavaan "
+                            "syntax, e.g. 'a =~ a1 + a2 + a3\\nb =~ b1 + b2 + b3'")
     _, info = build_partable(model)
     ind = {f: [v for v in vs if v not in info.lv] for f, vs in info.indicators.items()}
     ind = {f: v for f, v in ind.items() if v}
@@ -87,10 +99,43 @@ def _htmt_from_cor(R, ind, htmt2):
     return out
 
 
+def _checked_items(model, data, ordered, where):
+    """The factors, their items and ``ordered`` (a list of names, True or None) after
+    checking ``data``: items present, numeric (unless ordered) and not constant (a
+    constant item has no correlations)."""
+    ind = _indicators(model)
+    items = [i for v in ind.values() for i in v]
+    as_frame(data)
+    if ordered is not None and not isinstance(ordered, bool):
+        ordered = as_names(ordered, "ordered")
+        unknown = [v for v in ordered if v not in items]
+        if unknown:
+            raise DataError(f"{where}: ordered= names {unknown}, which are not items of the "
+                            f"model ({items})")
+    missing = [i for i in items if i not in data.columns]
+    if missing:
+        raise DataError(f"{where}: the data lack items {missing} (data= has columns "
+                        f"{show(list(data.columns), 120)})")
+    if not ordered:
+        numeric_block(data, items, where)
+    for i in items:
+        values = pd.unique(data[i].dropna())
+        if len(values) < 2:
+            raise DataError(f"{where}: item {i!r} is constant (every answer is "
+                            f"{str(values[0]) if len(values) else 'missing'}); its correlations "
+                            "are undefined — remove it from the model")
+    return ind, items, ordered
+
+
 def _item_correlations(data, items, ordered):
     """|correlations| of the items: Pearson, or polychoric for ``ordered`` items (complete
     rows, as semTools' ``htmt(ordered =)`` through ``lavCor``)."""
     if not ordered:
+        n_incomplete = int(data[items].isna().any(axis=1).sum())
+        if n_incomplete:
+            warnings.warn(f"htmt: {n_incomplete} of {len(data)} rows have missing items; each "
+                          "correlation uses the rows where both items are present "
+                          "(pairwise)", DataWarning, stacklevel=3)
         return data[items].corr().abs()
     from ..sem.ordinal import wls_statistics
 
@@ -108,12 +153,9 @@ def htmt(model: str, data: pd.DataFrame, htmt2: bool = False, ordered=None) -> p
     """HTMT matrix (lower triangle, 1 on the diagonal) of the factors in ``model``.
 
     ``ordered`` (True or a list of items) uses polychoric (and polyserial) correlations
-    instead of Pearson's, as semTools ``htmt(ordered =)``: advisable for Likert items."""
-    ind = _indicators(model)
-    items = [i for v in ind.values() for i in v]
-    missing = [i for i in items if i not in data.columns]
-    if missing:
-        raise DataError(f"htmt: the data lack items {missing}")
+    instead of Pearson's, as semTools ``htmt(ordered =)``: advisable for Likert items.
+    Rows with missing items are reported (``DataWarning``); a constant item is refused."""
+    ind, items, ordered = _checked_items(model, data, ordered, "htmt")
     R = _item_correlations(data, items, ordered)
     if htmt2 and (R.to_numpy() == 0).any():
         raise DataError("HTMT2 (geometric means) is undefined with a zero correlation; use "
@@ -129,16 +171,16 @@ def htmt_inference(model: str, data: pd.DataFrame, n_boot: int = 1000, seed=None
     draw for ten items)."""
     from ..inference.bootstrap import percentile_interval
 
-    if seed is None:
-        raise ValueError("seed= is required so that the bootstrap can be reproduced")
-    ind = _indicators(model)
-    items = [i for v in ind.values() for i in v]
+    seed = seed_sequence(seed)
+    n_boot = as_count(n_boot, "n_boot", minimum=2, hint="the number of resamples")
+    level = as_number(level, "level", low=0, high=1)
+    ind, items, ordered = _checked_items(model, data, ordered, "htmt_inference")
     x = data[items].dropna().to_numpy(float)
     if len(x) < len(data):
         raise DataError(f"htmt_inference: {len(data) - len(x)} rows have missing items; "
                         "handle them first (they are not dropped silently)")
     est = htmt(model, data, htmt2, ordered)
-    seeds = np.random.SeedSequence(seed).spawn(n_boot)
+    seeds = seed.spawn(n_boot)
     draws = []
     n = len(x)
     frame = pd.DataFrame(x, columns=items)

@@ -2,9 +2,11 @@
 
 Layers inside, each importing only those below it:
 
-- ``estimate``: :func:`fit`, a thin dispatcher that builds an :class:`SEMResult`;
+- ``estimate``: :func:`fit` (and :func:`growth`), a thin dispatcher that builds an
+  :class:`SEMResult`, with ``constraints`` (constrained ML);
 - ``result`` (``SEMResult``) over ``modindices``;
-- the estimators: ``wlsmv`` (DWLS/WLSMV for ``ordered=``), ``robust`` (MLR), ``missing`` (FIML);
+- the estimators: ``wlsmv`` (DWLS/WLSMV for ``ordered=``), ``robust`` (MLR), ``ls`` (GLS,
+  ULS), ``scores`` (factor scores), ``mlm`` (MLM, MLMV, MLMVS, MLF), ``missing`` (FIML);
 - ``ml`` (the ML discrepancy, Fisher scoring, information matrices);
 - primitives: ``moments`` (sample moments, input checks), ``start`` (start values),
   ``partable`` (lavaan's parameter table) over ``syntax`` (the model language), ``ram``
@@ -16,8 +18,8 @@ Layers inside, each importing only those below it:
 '=~'
 """
 
-from .estimate import fit
+from .estimate import fit, growth
 from .result import SEMResult
 from .syntax import parse
 
-__all__ = ["fit", "SEMResult", "parse"]
+__all__ = ["fit", "growth", "SEMResult", "parse"]

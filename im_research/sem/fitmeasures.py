@@ -98,6 +98,8 @@ def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
 
     Returns (lower, upper); lavaan's ``rmsea.ci.lower`` / ``rmsea.ci.upper``.
     """
+    if not (np.isfinite(chisq) and np.isfinite(df)):  # e.g. df * c with c undefined (df = 0)
+        return np.nan, np.nan
     if df <= 0:
         return 0.0, 0.0
     lo_p, hi_p = 1 - (1 - level) / 2, (1 - level) / 2

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import IdentificationError
+from ..errors import ConvergenceError, IdentificationError
 from . import ram as _ram
 
 __all__ = ["MLProblem", "fisher_scoring", "quasi_newton", "observed_information",
@@ -168,8 +168,11 @@ def quasi_newton(problem: MLProblem, theta0):
 
 
 def observed_information(problem, theta):
-    """Observed information per unit: the Hessian of fmin = F / 2, by central differences
-    of the analytic gradient, symmetrised (lavaan's default for MLR and FIML)."""
+    """Observed information per unit: the Hessian of fmin = F / 2 (lavaan's default for
+    MLR and FIML); analytic where the problem provides it (FIML), otherwise central
+    differences of the analytic gradient, symmetrised."""
+    if hasattr(problem, "observed_information"):
+        return problem.observed_information(theta)
     npar = len(theta)
     H = np.zeros((npar, npar))
     for k in range(npar):
@@ -177,8 +180,13 @@ def observed_information(problem, theta):
         tp, tm = theta.copy(), theta.copy()
         tp[k] += h
         tm[k] -= h
-        H[:, k] = (problem.evaluate(tp, info=False)[1] - problem.evaluate(tm, info=False)[1]) \
-            / (2 * h)
+        gp, gm = problem.evaluate(tp, info=False)[1], problem.evaluate(tm, info=False)[1]
+        if gp is None or gm is None:  # the implied covariance is not positive definite there
+            raise ConvergenceError(
+                "the observed information cannot be computed at the estimates (the implied "
+                "covariance matrix stops being positive definite next to them); look for "
+                "extreme values or variables on very different scales")
+        H[:, k] = (gp - gm) / (2 * h)
     return 0.25 * (H + H.T)
 
 
@@ -191,16 +199,27 @@ def _name_params(pt, pids):
 def check_identification(pt, I, npar):
     if npar == 0:
         return
-    w, v = np.linalg.eigh(I)
-    scale = max(abs(w[-1]), 1e-300)
-    bad = np.where(w < 1e-9 * scale)[0]
+    # judged on the scale-free (unit-diagonal) information, so that parameters in very
+    # different units (a variance of a salary in rials next to a loading) do not look
+    # like a flat direction; a parameter without any information is flat by itself
+    d = np.diag(I)
+    dead = np.flatnonzero(d <= 0)
+    if len(dead):
+        w = np.zeros(1)
+        v = np.zeros((npar, 1))
+        v[dead[0], 0] = 1.0
+        bad = [0]
+    else:
+        s = 1 / np.sqrt(d)
+        w, v = np.linalg.eigh(I * np.outer(s, s))
+        bad = np.where(w < 1e-9 * max(abs(w[-1]), 1e-300))[0]
     if len(bad):
         vec = np.abs(v[:, bad[0]])
         involved = np.argsort(-vec)[:6]
         involved = [int(k) for k in involved if vec[k] > 0.05]
         raise IdentificationError(
             "the model is not identified: the information matrix is singular "
-            f"(smallest eigenvalue {w[0]:.2e}). Parameters involved: "
+            f"(smallest eigenvalue on the correlation scale {w[0]:.2e}). Parameters involved: "
             f"{_name_params(pt, involved)}. Fix a loading to 1 or a variance to 1 for each "
             "factor, add constraints, or remove paths.")
 

@@ -42,15 +42,21 @@ def _candidates(res, g):
         a, b = (a, b) if order.index(a) <= order.index(b) else (b, a)
         if (a, "~~", b) not in have:
             out.append((a, "~~", b))
-    # structural candidates as lavaan's full table: latent (residual) covariances and
-    # regressions between structural variables; unidentifiable ones are dropped later
+    # structural candidates as lavaan's full table (lav_partable_full): latent (residual)
+    # covariances, and regressions among the variables that already appear in '~'
+    # formulas; unidentifiable ones are dropped later
     for a, b in combinations(info.lv, 2):
         if (a, "~~", b) not in have and (b, "~~", a) not in have:
             out.append((a, "~~", b))
-    structural = list(info.lv) + [v for v in info.ov_y if v not in info.lv]
-    for y in structural:
-        for x in structural + list(info.ov_x):
-            if x != y and (y, "~", x) not in have:
+    eqs = list(dict.fromkeys(v for lhs, op, rhs in sorted(have, key=str) if op == "~"
+                             for v in (lhs, rhs)))
+    lv = set(info.lv)
+    fixed = set(info.ov_x) if res.fixed_x else set()  # exogenous: never a candidate lhs
+    for y in (v for v in eqs if v not in fixed):
+        for x in eqs:
+            # y ~ x is the same path as a loading x =~ y or a composite weight y <~ x
+            if x != y and not (y in info.ov_ind and x in lv) and not have & {
+                    (y, "~", x), (x, "=~", y), (y, "<~", x)}:
                 out.append((y, "~", x))
     return out
 
@@ -103,6 +109,15 @@ def modification_indices(res, min_mi=0.0, sort=True):
     >>> mi = res.modindices(min_mi=10)          # doctest: +SKIP
     """
     pt = res.partable
+    if (pt["op"] == "<~").any():
+        raise NotImplementedError("modification indices for models with formative "
+                                  "composites (<~) are not available yet")
+    if any(not c.simple for c in res._parsed.constraints):
+        raise NotImplementedError("modification indices for models with constraints other "
+                                  "than a == b are not available yet")
+    if res.estimator in ("GLS", "ULS", "WLS", "DWLS"):
+        raise NotImplementedError(f"modification indices for estimator={res.estimator!r} "
+                                  "are not available yet; refit with estimator='ML'")
     npar = res.npar
     rows_out = []
     base = pt[pt["op"] != ":="].copy()

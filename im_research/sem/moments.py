@@ -6,7 +6,7 @@ the checks name the column, row or matrix entry at fault.
 >>> import pandas as pd
 >>> from im_research.sem.moments import sample_stats_from_data
 >>> df = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [2.0, 1.0, 4.0, 3.0]})
->>> sample_stats_from_data(df, ["a", "b"], "listwise", True).cov[0, 0]
+>>> float(sample_stats_from_data(df, ["a", "b"], "listwise", True).cov[0, 0])
 1.25
 """
 
@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, DataWarning
+from ..validation import as_count
 
 __all__ = ["SampleStats", "check_columns", "group_labels_in", "sample_stats_from_data",
-           "check_positive_definite", "cov_input"]
+           "check_positive_definite", "check_variance_ratio", "cov_input"]
 
 
 @dataclass
@@ -68,6 +69,7 @@ def check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
     numeric_ok = [dt.kind in "biuf" for dt in sub.dtypes]  # bool, int, unsigned, float
     if all(numeric_ok):  # the common case, checked on one numpy array (returned for reuse)
         x = sub.to_numpy(dtype=float)
+        _refuse_infinite(x, ov, data.index)
         empty = np.isnan(x).all(axis=0)
         if empty.any():
             v = ov[int(np.argmax(empty))]
@@ -90,7 +92,46 @@ def check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
         if col.notna().sum() == 0:
             raise DataError(f"column {v!r} has no observed values (all missing); remove it "
                             "from the model or fix the import")
-    return sub.to_numpy(dtype=float)
+    x = sub.to_numpy(dtype=float)
+    _refuse_infinite(x, ov, data.index)
+    return x
+
+
+def _refuse_infinite(x, ov, index):
+    """Refuse infinite cells, and values so large that their squares overflow."""
+    inf = np.isinf(x)
+    if inf.any():
+        r, j = np.argwhere(inf)[0]
+        raise DataError(f"column {ov[j]!r} has {int(inf[:, j].sum())} infinite value(s), e.g. "
+                        f"row {index[r]!r} = {x[r, j]}; an infinite cell is usually a "
+                        "division by zero or a missing-value code — replace it with NaN "
+                        "(missing) or a number")
+    with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        var = np.nanvar(x, axis=0)  # NaN for an empty column, refused later
+    huge = np.isinf(var)
+    if huge.any():
+        j = int(np.argmax(huge))
+        r = int(np.nanargmax(np.abs(x[:, j])))
+        raise DataError(f"column {ov[j]!r} has values too large to analyse (row {index[r]!r} "
+                        f"= {x[r, j]:.3g}); fix the entry or rescale the column")
+    pos = var[var > 0]
+    if len(pos) and pos.max() / pos.min() > _SCALE_LIMIT:
+        # beyond double precision's reach: the estimates would be numerical noise
+        j, k = int(np.argmax(np.where(var > 0, var, -np.inf))), int(np.argmin(
+            np.where(var > 0, var, np.inf)))
+        r = int(np.nanargmax(np.abs(x[:, j] - np.nanmean(x[:, j]))))
+        raise DataError(f"the variance of column {ov[j]!r} is {var[j] / var[k]:.2g} times that "
+                        f"of {ov[k]!r}, too far apart to estimate reliably; its most extreme "
+                        f"value is {x[r, j]:.6g} in row {index[r]!r} — fix a mistyped entry "
+                        "or rescale the column")
+
+
+# variance ratio beyond which double precision cannot carry the fit: the checks and the
+# estimates are scale-free, and a salary in rials next to 1-5 items fits exactly as the
+# rescaled data up to ratios near 1e22 (tests/sem/test_lavaan_breadth.py); below this
+# limit a large ratio only gets lavaan's warning (check_variance_ratio)
+_SCALE_LIMIT = 1e20
 
 
 def group_labels_in(data, group):
@@ -140,31 +181,91 @@ def sample_stats_from_data(data, ov, missing, meanstructure, group_label=None, x
 
 
 def check_positive_definite(cov, names, where):
-    eig = np.linalg.eigvalsh(cov)
-    if eig[0] <= 1e-10 * max(eig[-1], 1e-300):
+    """Raise a DataError naming the variables when ``cov`` is not positive definite.
+
+    Judged on the correlation scale, so that a variable measured in large units (a salary
+    in rials) is not mistaken for a linear dependence."""
+    d = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(d, d) if np.all(d > 0) else cov
+    w, v = np.linalg.eigh(corr)
+    if w[0] <= 1e-10 * max(w[-1], 1e-300):
         # name the variables involved in the smallest eigenvector
-        w, v = np.linalg.eigh(cov)
         vec = np.abs(v[:, 0])
         involved = [names[i] for i in np.argsort(-vec)[:4] if vec[i] > 0.1]
         raise DataError(
-            f"the {where} is not positive definite (smallest eigenvalue {eig[0]:.3g}); "
-            f"variables involved: {involved}. Look for a variable that is a sum or copy of "
-            "others, more variables than cases, or a mistyped matrix entry.")
+            f"the {where} is not positive definite (smallest eigenvalue of the correlation "
+            f"matrix {w[0]:.3g}); variables involved: {involved}. Look for a variable that "
+            "is a sum or copy of others, more variables than cases, or a mistyped matrix "
+            "entry.")
+
+
+VARIANCE_RATIO_LIMIT = 1000.0  # lavaan's threshold for its "factor 1000" warning
+
+
+def check_variance_ratio(cov, names, where, stacklevel=3):
+    """Warn (DataWarning) when the largest observed variance exceeds the smallest by more
+    than a factor 1000, as lavaan does; return the message or None.
+
+    Estimates stay correct (the checks are scale-free), but the numbers are hard to read
+    and optimisers can struggle, so the message suggests a unit to rescale to.
+
+    >>> import numpy as np, warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     msg = check_variance_ratio(np.diag([1.0, 2.5e8]), ["x", "salary"], "data")
+    >>> "divided by 10,000" in msg
+    True
+    """
+    var = np.diag(cov)
+    hi, lo = int(np.argmax(var)), int(np.argmin(var))
+    ratio = var[hi] / var[lo] if var[lo] > 0 else np.inf
+    if ratio <= VARIANCE_RATIO_LIMIT:
+        return None
+    factor = 10.0 ** np.floor(np.log10(np.sqrt(var[hi] / var[lo])))
+    msg = (f"the observed variances in the {where} differ by a factor of {ratio:.3g} (largest:"
+           f" {names[hi]!r}, {var[hi]:.4g}; smallest: {names[lo]!r}, {var[lo]:.4g}). The "
+           f"estimates are still valid, but consider rescaling, e.g. {names[hi]!r} divided "
+           f"by {factor:,.0f}, so that the variances are of similar size (lavaan warns about a "
+           "ratio above 1000 too)")
+    warnings.warn(msg, DataWarning, stacklevel=stacklevel)
+    return msg
 
 
 def cov_input(cov, nobs, means, sd, ov):
-    if isinstance(cov, pd.DataFrame):
-        names = [str(c) for c in cov.columns]
-        if list(map(str, cov.index)) != names:
-            raise DataError("cov: row and column names must be the same variables in the same"
-                            " order")
-        mat = cov.to_numpy(dtype=float)
-    else:
+    """Moments from a published covariance (or correlation, with ``sd``) matrix.
+
+    Every argument is checked before use: missing or infinite entries, ``nobs`` that is
+    not a whole number larger than the number of variables, ``sd``/``means`` that do not
+    give one finite value per variable."""
+    if not isinstance(cov, pd.DataFrame):
         raise DataError("cov must be a pandas DataFrame with variable names as index and "
                         "columns (e.g. pd.DataFrame(matrix, index=names, columns=names))")
+    names = [str(c) for c in cov.columns]
+    if list(map(str, cov.index)) != names:
+        raise DataError("cov: row and column names must be the same variables in the same"
+                        " order")
+    if len(set(names)) != len(names):
+        raise DataError(f"cov: variable names appear more than once: "
+                        f"{sorted({v for v in names if names.count(v) > 1})}")
+    text = [c for c in cov.columns if not pd.api.types.is_numeric_dtype(cov[c])]
+    if text:
+        raise DataError(f"cov: column {text[0]!r} is not numeric{non_numeric_example(cov[text[0]])}"
+                        "; the matrix must hold numbers only")
+    mat = cov.to_numpy(dtype=float)
+    bad = ~np.isfinite(mat)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise DataError(f"cov has {int(bad.sum())} missing or infinite entries, e.g. "
+                        f"[{names[i]}, {names[j]}] = {mat[i, j]}; a covariance matrix must be "
+                        "complete (fill the other triangle of a published lower-triangular "
+                        "matrix)")
     if nobs is None:
         raise DataError("nobs= (the sample size) is required with cov=")
-    nobs = int(nobs)
+    nobs = as_count(nobs, "nobs", minimum=2, error=DataError,
+                    hint="nobs= is the number of respondents behind cov")
+    if nobs <= len(ov):
+        raise DataError(f"nobs={nobs} is not larger than the number of variables "
+                        f"({len(ov)}): a covariance matrix from so few cases is singular. "
+                        "Check nobs= (the sample size of the study)")
     if not np.allclose(mat, mat.T, atol=1e-8):
         i, j = np.unravel_index(np.argmax(np.abs(mat - mat.T)), mat.shape)
         raise DataError(f"cov is not symmetric: entry [{names[i]}, {names[j]}] = {mat[i, j]} "
@@ -177,29 +278,48 @@ def cov_input(cov, nobs, means, sd, ov):
     mat = mat[np.ix_(idx, idx)]
     is_cor = np.allclose(np.diag(mat), 1.0)
     if sd is not None:
-        sd_s = pd.Series(sd) if not isinstance(sd, pd.Series) else sd
-        if isinstance(sd, (list, tuple, np.ndarray)):
-            sd_s = pd.Series(np.asarray(sd, float), index=names)
-        miss = [v for v in ov if v not in sd_s.index]
-        if miss:
-            raise DataError(f"sd= lacks standard deviations for {miss}")
+        d = _per_variable(sd, "sd", names, ov)
         if not is_cor:
             raise DataError("sd= was given but cov is not a correlation matrix (its diagonal"
                             " is not all 1); give either a covariance matrix, or a "
                             "correlation matrix with sd=")
-        d = sd_s[ov].to_numpy(float)
         if np.any(d <= 0):
-            raise DataError("sd= must be positive")
+            raise DataError(f"sd= must be positive; {ov[int(np.argmin(d))]} has "
+                            f"{d.min():g}")
         mat = mat * np.outer(d, d)
     elif is_cor:
         warnings.warn("cov has a unit diagonal: it is analysed as a covariance matrix. If it is "
                       "a correlation matrix from a paper, pass the SDs with sd= so that "
                       "unstandardized estimates and SEs are right.", DataWarning, stacklevel=3)
     check_positive_definite(mat, ov, "covariance matrix given in cov=")
-    mean = None
-    if means is not None:
-        ms = pd.Series(means) if not isinstance(means, pd.Series) else means
-        mean = ms[ov].to_numpy(float)
+    mean = None if means is None else _per_variable(means, "means", names, ov)
     # lavaan's sample.cov.rescale: input divisor N-1 -> ML divisor N
     return SampleStats(nobs, mat * (nobs - 1) / nobs, mean, list(ov))
 
+
+def _per_variable(values, arg, names, ov):
+    """One finite number per model variable from a Series/dict (by name) or a sequence in
+    the order of cov's columns."""
+    if isinstance(values, (pd.Series, dict)):
+        s = pd.Series(values)
+        s.index = s.index.map(str)
+        miss = [v for v in ov if v not in s.index]
+        if miss:
+            raise DataError(f"{arg}= lacks values for {miss}; give one per variable of cov")
+        s = s[ov]
+    else:
+        if isinstance(values, str) or np.ndim(values) != 1:
+            raise DataError(f"{arg}= must be a Series/dict keyed by variable name or a list "
+                            f"with one value per column of cov, got {type(values).__name__}")
+        if len(values) != len(names):
+            raise DataError(f"{arg}= has {len(values)} values but cov has {len(names)} "
+                            f"variables ({', '.join(names)}); give one per variable, or a "
+                            "dict/Series keyed by name")
+        s = pd.Series(list(values), index=names)[ov]
+    num = pd.to_numeric(s, errors="coerce")
+    bad = num.isna() | ~np.isfinite(num.astype(float))
+    if bad.any():
+        v = s.index[bad.to_numpy()][0]
+        raise DataError(f"{arg}= value for {v!r} is {s[v]!r}; every value must be a finite "
+                        "number")
+    return num.to_numpy(float)

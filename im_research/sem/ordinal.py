@@ -75,40 +75,55 @@ def thresholds(data: pd.DataFrame, columns) -> pd.DataFrame:
 
 
 def _phi2(h, k, rho):
-    """Φ₂(h, k; ρ) for arrays h, k (infinite values allowed) and scalar ρ.
+    """Φ₂(h, k; ρ) for arrays h, k (infinite values allowed) and ρ a scalar or an array
+    that broadcasts against them (one ρ per table of a stack, shape (m, 1, 1)).
 
     Gauss–Legendre quadrature of Φ₂ = Φ(h)Φ(k) + (1/2π)∫₀^asin ρ exp(−(h² + k² −
     2hk sin t) / (2cos² t)) dt (Drezner & Wesolowsky's form: no singularity as |ρ| → 1;
-    within 3e-11 up to |ρ| = .995 with 24 nodes); |ρ| = 1 is exact.
+    within 3e-11 up to |ρ| = .995 with 24 nodes); a scalar |ρ| = 1 is exact.
     """
     h, k = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float))
-    if abs(rho) >= 1:
+    if np.ndim(rho) == 0 and abs(rho) >= 1:
         return (special.ndtr(np.minimum(h, k)) if rho > 0 else
                 np.maximum(special.ndtr(h) - special.ndtr(-k), 0.0))
     base = special.ndtr(h) * special.ndtr(k)
     a = np.arcsin(rho)
-    t = 0.5 * a * (_GL_X + 1)  # nodes on [0, asin rho]
+    t = 0.5 * np.asarray(a)[..., None] * (_GL_X + 1)  # nodes on [0, asin rho]
     sin_t, cos2_t = np.sin(t), np.cos(t) ** 2
     hh, kk = h[..., None], k[..., None]
     fin = np.isfinite(hh) & np.isfinite(kk)
     hh = np.where(fin, hh, 0.0)
     kk = np.where(fin, kk, 0.0)
     dens = np.exp(-(hh ** 2 + kk ** 2 - 2 * hh * kk * sin_t) / (2 * cos2_t))
-    integral = 0.5 * a * (dens * _GL_W).sum(-1) / (2 * np.pi)
+    integral = 0.5 * a * (dens @ _GL_W) / (2 * np.pi)
     return base + np.where(fin[..., 0], integral, 0.0)
 
 
 def _cell_probs(A, B, rho):
-    """Cell probabilities and their derivative in rho on the threshold grid (A, B)."""
+    """Cell probabilities and their derivative in rho on the threshold grid (A, B)
+    (the last two axes; a stack of grids takes ρ of shape (m, 1, 1))."""
     F = _phi2(A, B, rho)
-    P = F[1:, 1:] - F[:-1, 1:] - F[1:, :-1] + F[:-1, :-1]
+    P = F[..., 1:, 1:] - F[..., :-1, 1:] - F[..., 1:, :-1] + F[..., :-1, :-1]
     fin = np.isfinite(A) & np.isfinite(B)
     Af, Bf = np.where(fin, A, 0.0), np.where(fin, B, 0.0)
     R2 = 1 - rho * rho
     dens = np.where(fin, np.exp(-(Af ** 2 - 2 * rho * Af * Bf + Bf ** 2) / (2 * R2))
                     / (2 * np.pi * np.sqrt(R2)), 0.0)
-    dP = dens[1:, 1:] - dens[:-1, 1:] - dens[1:, :-1] + dens[:-1, :-1]
+    dP = dens[..., 1:, 1:] - dens[..., :-1, 1:] - dens[..., 1:, :-1] + dens[..., :-1, :-1]
     return np.clip(P, 1e-300, None), dP
+
+
+def _padded_grids(t1s, t2s):
+    """Threshold grids of many pairs stacked (m, K1max + 1, K2max + 1): each padded
+    with +inf, so that padded cells have probability 0 and no cases."""
+    k1 = max(len(t) for t in t1s) + 2
+    k2 = max(len(t) for t in t2s) + 2
+    A = np.full((len(t1s), k1, k2), np.inf)
+    B = np.full((len(t2s), k1, k2), np.inf)
+    for q, (t1, t2) in enumerate(zip(t1s, t2s)):
+        A[q, 0], A[q, 1:len(t1) + 1] = -np.inf, np.asarray(t1)[:, None]
+        B[q, :, 0], B[q, :, 1:len(t2) + 1] = -np.inf, t2
+    return A, B
 
 
 def _two_by_two(table, t1, t2, names):
@@ -131,35 +146,56 @@ def _two_by_two(table, t1, t2, names):
     return f, None
 
 
-def _pair_rho(table, t1, t2, bound=0.995, names=("", "")):
-    """Two-step ML polychoric correlation: Fisher scoring on the table's log-likelihood
-    (a few steps), with a bounded line search as fallback (lavaan bounds |rho| < .995);
-    2x2 tables follow lavaan's empty-cell rules (:func:`_two_by_two`)."""
-    if table.shape == (2, 2):
-        table, rho = _two_by_two(table, t1, t2, names)
-        if rho is not None:
-            return rho
-    a = np.concatenate([[-np.inf], t1, [np.inf]])
-    b = np.concatenate([[-np.inf], t2, [np.inf]])
-    A, B = np.meshgrid(a, b, indexing="ij")
-    n = table.sum()
-    rho = 0.0
+def _pair_rhos(tables, t1s, t2s, names, bound=0.995):
+    """Two-step ML polychoric correlations of many pairs at once: Fisher scoring on each
+    table's log-likelihood, all pairs in one stacked array (padded grids, a pair stops
+    when its step is below 1e-12), with a bounded line search as fallback for a pair
+    whose scoring fails (lavaan bounds |rho| < .995); 2x2 tables follow lavaan's
+    empty-cell rules (:func:`_two_by_two`)."""
+    rhos = np.zeros(len(tables))
+    todo, tabs = [], []
+    for r, (table, t1, t2, nm) in enumerate(zip(tables, t1s, t2s, names)):
+        if table.shape == (2, 2):
+            table, rho = _two_by_two(table, t1, t2, nm)
+            if rho is not None:
+                rhos[r] = rho
+                continue
+        todo.append(r)
+        tabs.append(table)
+    if not todo:
+        return rhos
+    A, B = _padded_grids([t1s[r] for r in todo], [t2s[r] for r in todo])
+    T = np.zeros((len(todo), A.shape[1] - 1, A.shape[2] - 1))
+    for q, table in enumerate(tabs):
+        T[q, :table.shape[0], :table.shape[1]] = table
+    n = T.sum(axis=(1, 2))
+    rho = np.zeros(len(todo))
+    active = np.ones(len(todo), bool)
+    failed = np.ones(len(todo), bool)  # not converged by scoring
     for _ in range(50):
-        P, dP = _cell_probs(A, B, rho)
-        score = float((table * dP / P).sum())
-        info = float(n * (dP * dP / P).sum())
-        if info <= 0:
+        idx = np.flatnonzero(active)
+        if not len(idx):
             break
-        new = float(np.clip(rho + score / info, -bound, bound))
-        if abs(new - rho) < 1e-12:
-            return new
-        rho = new
-    def negll(r):
-        return -(table * np.log(_cell_probs(A, B, r)[0])).sum()
+        P, dP = _cell_probs(A[idx], B[idx], rho[idx][:, None, None])
+        score = (T[idx] * dP / P).sum(axis=(1, 2))
+        info = n[idx] * (dP * dP / P).sum(axis=(1, 2))
+        ok = info > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            new = np.clip(rho[idx] + score / info, -bound, bound)
+        conv = ok & (np.abs(new - rho[idx]) < 1e-12)
+        rho[idx[ok]] = new[ok]
+        failed[idx[conv]] = False
+        active[idx[conv | ~ok]] = False
+    for q in np.flatnonzero(failed):
+        table = T[q]
 
-    res = optimize.minimize_scalar(negll, bounds=(-bound, bound), method="bounded",
-                                   options={"xatol": 1e-10})
-    return float(res.x)
+        def negll(r, A=A[q], B=B[q], table=table):
+            return -(table * np.log(_cell_probs(A, B, r)[0])).sum()
+
+        rho[q] = optimize.minimize_scalar(negll, bounds=(-bound, bound), method="bounded",
+                                          options={"xatol": 1e-10}).x
+    rhos[todo] = rho
+    return rhos
 
 
 def polychoric(data: pd.DataFrame, columns) -> pd.DataFrame:
@@ -269,21 +305,19 @@ class WLSStatistics:
                                self.cov[ii, jj]])
 
 
-def _bv_cell_terms(t1, t2, rho):
-    """Per-cell quantities of a bivariate probit table with thresholds ``t1`` (rows),
-    ``t2`` (columns): probabilities, dP/drho and dP/d(upper, lower) row thresholds."""
-    a = np.concatenate([[-np.inf], t1, [np.inf]])
-    b = np.concatenate([[-np.inf], t2, [np.inf]])
-    A, B = np.meshgrid(a, b, indexing="ij")
+def _bv_cell_terms(A, B, rho):
+    """Per-cell quantities of stacked bivariate probit tables on the threshold grids
+    A (rows), B (columns) of :func:`_padded_grids` with ρ of shape (m, 1, 1):
+    probabilities, dP/drho and dP/d(upper, lower) row and column thresholds."""
     F = _phi2(A, B, rho)
-    P = F[1:, 1:] - F[:-1, 1:] - F[1:, :-1] + F[:-1, :-1]
+    P = F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1]
     P = np.where(P < _SQRT_EPS, _SQRT_EPS, P)
     R = np.sqrt(1 - rho * rho)
     fin = np.isfinite(A) & np.isfinite(B)
     Af, Bf = np.where(fin, A, 0.0), np.where(fin, B, 0.0)
     dens = np.where(fin, np.exp(-(Af ** 2 - 2 * rho * Af * Bf + Bf ** 2) / (2 * R * R))
                     / (2 * np.pi * R), 0.0)
-    dP_drho = dens[1:, 1:] - dens[:-1, 1:] - dens[1:, :-1] + dens[:-1, :-1]
+    dP_drho = dens[:, 1:, 1:] - dens[:, :-1, 1:] - dens[:, 1:, :-1] + dens[:, :-1, :-1]
 
     def edge(u, v_hi, v_lo):
         # phi(u) * [Phi((v_hi - rho u)/R) - Phi((v_lo - rho u)/R)], zero at infinite u
@@ -292,10 +326,10 @@ def _bv_cell_terms(t1, t2, rho):
         return np.where(np.isfinite(u), np.exp(-uf ** 2 / 2) / np.sqrt(2 * np.pi) * val, 0.0)
 
     # for cell (r, c): row upper bound a[r+1], lower a[r]; column bounds b[c+1], b[c]
-    up1 = edge(A[1:, 1:], B[1:, 1:], B[1:, :-1])   # d/d(upper row threshold)
-    lo1 = edge(A[:-1, 1:], B[:-1, 1:], B[:-1, :-1])  # d/d(lower row threshold)
-    up2 = edge(B[1:, 1:], A[1:, 1:], A[:-1, 1:])
-    lo2 = edge(B[1:, :-1], A[1:, :-1], A[:-1, :-1])
+    up1 = edge(A[:, 1:, 1:], B[:, 1:, 1:], B[:, 1:, :-1])   # d/d(upper row threshold)
+    lo1 = edge(A[:, :-1, 1:], B[:, :-1, 1:], B[:, :-1, :-1])  # d/d(lower row threshold)
+    up2 = edge(B[:, 1:, 1:], A[:, 1:, 1:], A[:, :-1, 1:])
+    lo2 = edge(B[:, 1:, :-1], A[:, 1:, :-1], A[:, :-1, :-1])
     return P, dP_drho, up1, lo1, up2, lo2
 
 
@@ -561,6 +595,36 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None,
     def cols(j):
         return start[j], [], var_col[j]
 
+    # polychorics of all ordered pairs at once (pairwise-present rows)
+    ord_pairs = [k for k in range(npair) if not (numeric[ii[k]] or numeric[jj[k]])]
+    pair_codes, tables = {}, []
+    for k in ord_pairs:
+        i, j = ii[k], jj[k]
+        both = observed[i] & observed[j]
+        pair_codes[k] = (both, codes[i][both], codes[j][both])
+        table = np.zeros((len(taus[i]) + 1, len(taus[j]) + 1))
+        np.add.at(table, pair_codes[k][1:], 1)
+        tables.append(table)
+    if ord_pairs:
+        t1s = [taus[ii[k]] for k in ord_pairs]
+        t2s = [taus[jj[k]] for k in ord_pairs]
+        poly = _pair_rhos(tables, t1s, t2s, [(columns[ii[k]], columns[jj[k]])
+                                             for k in ord_pairs])
+        P, dP, up1, lo1, up2, lo2 = _bv_cell_terms(*_padded_grids(t1s, t2s),
+                                                   poly[:, None, None])
+        T = np.zeros(P.shape)
+        for q, table in enumerate(tables):
+            T[q, :table.shape[0], :table.shape[1]] = table
+        # A21 = Σ_cases (dP/P) × (threshold score): a sum over the cells of each table,
+        # where a case in row r scores +up/P on threshold r and −lo/P on threshold r − 1
+        Wc = T * dP / P ** 2
+        r_up, r_lo = (Wc * up1).sum(axis=2), (Wc * lo1).sum(axis=2)
+        c_up, c_lo = (Wc * up2).sum(axis=1), (Wc * lo2).sum(axis=1)
+        pair_terms = {}
+        for q, k in enumerate(ord_pairs):
+            k1, k2 = len(t1s[q]), len(t2s[q])
+            pair_terms[k] = (poly[q], P[q], dP[q], r_up[q, :k1] - r_lo[q, 1:k1 + 1],
+                             c_up[q, :k2] - c_lo[q, 1:k2 + 1])
     for k, (i, j) in enumerate(zip(ii, jj)):
         if numeric[i] or numeric[j]:
             if numeric[i] and numeric[j]:
@@ -574,18 +638,10 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None,
                     range(start[o_], start[o_ + 1]), [])
             _set_row(k, a21, h21, h, A21, H21, h22)
         else:
-            both = observed[i] & observed[j]  # pairwise-present rows
-            ci, cj = codes[i][both], codes[j][both]
-            table = np.zeros((len(taus[i]) + 1, len(taus[j]) + 1))
-            np.add.at(table, (ci, cj), 1)
-            rho = _pair_rho(table, taus[i], taus[j], names=(columns[i], columns[j]))
-            P, dP, up1, lo1, up2, lo2 = _bv_cell_terms(taus[i], taus[j], rho)
-            lik = P[ci, cj]
-            d_pair = dP[ci, cj] / lik
-            d1 = _threshold_scores(ci, len(taus[i]) + 1, lik, up1[ci, cj], lo1[ci, cj])
-            d2 = _threshold_scores(cj, len(taus[j]) + 1, lik, up2[ci, cj], lo2[ci, cj])
-            A21[k, start[i]:start[i + 1]] = d_pair @ d1
-            A21[k, start[j]:start[j + 1]] = d_pair @ d2
+            both, ci, cj = pair_codes[k]
+            rho, Pq, dPq, A21[k, start[i]:start[i + 1]], A21[k, start[j]:start[j + 1]] = \
+                pair_terms[k]
+            d_pair = dPq[ci, cj] / Pq[ci, cj]
             d_rho = np.zeros(n)
             d_rho[both] = d_pair
         cor[i, j] = cor[j, i] = rho

@@ -40,7 +40,8 @@ import pandas as pd
 from ..errors import ModelSyntaxError
 from .syntax import ParsedModel, parse
 
-__all__ = ["VarInfo", "build_partable", "free_parameter_rows", "GROUP_EQUAL_CHOICES"]
+__all__ = ["VarInfo", "build_partable", "free_parameter_rows", "check_factor_names",
+           "GROUP_EQUAL_CHOICES"]
 
 GROUP_EQUAL_CHOICES = {
     "loadings": ("=~", None),
@@ -66,6 +67,7 @@ class VarInfo:
     lv_y: list[str] = field(default_factory=list)
     indicators: dict[str, list[str]] = field(default_factory=dict)
     ov_ind: list[str] = field(default_factory=list)
+    composites: dict[str, list[str]] = field(default_factory=dict)  # '<~' (formative)
 
     @property
     def ov_nox(self) -> list[str]:
@@ -82,13 +84,18 @@ def _classify(parsed: ParsedModel, fixed_x: bool) -> VarInfo:
 
     lhs_of_reg, rhs_of_reg, cov_vars, int_vars = set(), set(), set(), set()
     for f in parsed.formulas:
-        if f.op == "=~":
+        if f.op in ("=~", "<~"):
             if f.lhs not in info.lv:
                 info.lv.append(f.lhs)
-            inds = info.indicators.setdefault(f.lhs, [])
+            group = info.indicators if f.op == "=~" else info.composites
+            inds = group.setdefault(f.lhs, [])
             for t in f.terms:
                 if t.var not in inds:
                     inds.append(t.var)
+    both = sorted(set(info.indicators) & set(info.composites))
+    if both:
+        raise ModelSyntaxError(f"{both[0]!r} is both measured by indicators (=~) and formed "
+                               "by a composite (<~); use one of the two")
     for f in parsed.formulas:
         if f.op != "=~":
             see(f.lhs)
@@ -98,7 +105,7 @@ def _classify(parsed: ParsedModel, fixed_x: bool) -> VarInfo:
         if f.op == "=~":
             for t in f.terms:
                 see(t.var)
-        if f.op == "~":
+        if f.op in ("~", "<~"):  # a composite is regressed on its components (lavaan)
             lhs_of_reg.add(f.lhs)
             rhs_of_reg.update(t.var for t in f.terms)
         elif f.op == "~~":
@@ -114,11 +121,34 @@ def _classify(parsed: ParsedModel, fixed_x: bool) -> VarInfo:
     info.ov_x = [v for v in ov_all
                  if v in rhs_of_reg and v not in lhs_of_reg and v not in ind_vars]
     info.ov_y = [v for v in ov_all if v in lhs_of_reg]
-    info.lv_y = [v for v in info.lv if v in lhs_of_reg]
-    info.lv_x = [v for v in info.lv if v not in lhs_of_reg]
+    # lavaan: a latent variable that is an indicator of another one (a first-order factor
+    # under a second-order factor) is endogenous, like one regressed on something
+    info.lv_y = [v for v in info.lv if v in lhs_of_reg or v in ind_vars]
+    info.lv_x = [v for v in info.lv if v not in lhs_of_reg and v not in ind_vars]
     info.ov = [v for v in ov_all if v not in info.ov_x] + info.ov_x
-    # a latent measured by another latent (second order) is not an observed variable
     return info
+
+
+def check_factor_names(parsed: ParsedModel, columns, where: str = "data"):
+    """Refuse a latent variable named like an observed column (lavaan refuses too: the
+    name would silently stop meaning the column).
+
+    >>> from im_research.sem.syntax import parse
+    >>> check_factor_names(parse("F =~ x1 + x2 + x3"), ["x1", "x2", "x3"])  # fine
+    >>> check_factor_names(parse("x1 =~ x2 + x3"), ["x1", "x2", "x3"])
+    Traceback (most recent call last):
+    ...
+    im_research.errors.ModelSyntaxError: model syntax, line 1, at 'x1': 'x1' is defined ...
+    """
+    columns = {str(c) for c in columns}
+    for f in parsed.formulas:
+        if f.op in ("=~", "<~") and f.lhs in columns:
+            raise ModelSyntaxError(
+                f"{f.lhs!r} is defined as a latent variable ({f.lhs} {f.op} ...) but is also "
+                f"a column of the {where}; a latent variable cannot share its name with an "
+                f"observed variable. Rename the factor (e.g. 'F_{f.lhs}') or, if you meant "
+                f"the column, use it as an indicator or in a regression",
+                line=f.line, token=f.lhs)
 
 
 def _norm_cov(a, b, order):
@@ -127,15 +157,19 @@ def _norm_cov(a, b, order):
 
 def build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bool = True,
                    meanstructure: bool = False, group_equal=(), group_partial=(),
-                   auto_cov_y: bool = True):
+                   auto_cov_y: bool = True, orthogonal: bool = False,
+                   int_ov_free: bool = True, int_lv_free: bool = False):
     """Cached front of :func:`_build_partable` (same arguments); returns a fresh copy."""
     if isinstance(model, str):
         pt, info, _ = _build_cached(model, ngroups, std_lv, fixed_x, meanstructure,
-                                    tuple(group_equal), tuple(group_partial), auto_cov_y)
+                                    tuple(group_equal), tuple(group_partial), auto_cov_y,
+                                    orthogonal, int_ov_free, int_lv_free)
         return pt.copy(), info
     return _build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
                            meanstructure=meanstructure, group_equal=group_equal,
-                           group_partial=group_partial, auto_cov_y=auto_cov_y)
+                           group_partial=group_partial, auto_cov_y=auto_cov_y,
+                           orthogonal=orthogonal, int_ov_free=int_ov_free,
+                           int_lv_free=int_lv_free)
 
 
 def partable_records(model, **options):
@@ -148,7 +182,8 @@ def _cached(model, options):
     key = (options.get("ngroups", 1), options.get("std_lv", False),
            options.get("fixed_x", True), options.get("meanstructure", False),
            tuple(options.get("group_equal", ())), tuple(options.get("group_partial", ())),
-           options.get("auto_cov_y", True))
+           options.get("auto_cov_y", True), options.get("orthogonal", False),
+           options.get("int_ov_free", True), options.get("int_lv_free", False))
     pt, info, records = _build_cached(model, *key)
     return records, info, pt
 
@@ -162,16 +197,19 @@ def partable_records_and_frame(model, **options):
 
 @lru_cache(maxsize=64)
 def _build_cached(model, ngroups, std_lv, fixed_x, meanstructure, group_equal, group_partial,
-                  auto_cov_y):
+                  auto_cov_y, orthogonal=False, int_ov_free=True, int_lv_free=False):
     pt, info = _build_partable(model, ngroups=ngroups, std_lv=std_lv, fixed_x=fixed_x,
                                meanstructure=meanstructure, group_equal=group_equal,
-                               group_partial=group_partial, auto_cov_y=auto_cov_y)
+                               group_partial=group_partial, auto_cov_y=auto_cov_y,
+                               orthogonal=orthogonal, int_ov_free=int_ov_free,
+                               int_lv_free=int_lv_free)
     return pt, info, tuple(pt.to_dict("records"))
 
 
 def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: bool = True,
                     meanstructure: bool = False, group_equal=(), group_partial=(),
-                    auto_cov_y: bool = True):
+                    auto_cov_y: bool = True, orthogonal: bool = False,
+                    int_ov_free: bool = True, int_lv_free: bool = False):
     """Build the lavaan parameter table for ``model``.
 
     Parameters
@@ -187,6 +225,13 @@ def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: b
         Add intercepts/means.
     group_equal, group_partial : sequence of str
         lavaan's ``group.equal`` / ``group.partial``.
+    orthogonal : bool
+        Fix the covariances among latent variables (exogenous factors and the
+        disturbances of endogenous ones) at 0 unless the model frees them (lavaan's
+        ``orthogonal``).
+    int_ov_free, int_lv_free : bool
+        With a mean structure: free intercepts of the observed variables (default) and
+        fixed (0) latent means (default), lavaan's ``int.ov.free`` / ``int.lv.free``.
 
     Returns
     -------
@@ -206,6 +251,12 @@ def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: b
 
     rows: list[dict] = []
     seen: dict[tuple, int] = {}
+    equal_to: list[tuple] = []  # (row, equal("...") argument, line)
+
+    def _key(lhs, op, rhs):
+        if op == "~~":
+            lhs, rhs = _norm_cov(lhs, rhs, allvars)
+        return lhs, op, rhs
 
     def add(g, lhs, op, rhs, *, free, value=float("nan"), label="", user=False, exo=False,
             start=float("nan"), line=None):
@@ -240,20 +291,16 @@ def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: b
                 label = pick(t.labels) or ""
                 start = pick(t.starts)
                 is_free = fixed is None or t.free
-                if f.op == "=~":
-                    lhs, op, rhs = f.lhs, "=~", t.var
-                elif f.op == "~":
-                    lhs, op, rhs = f.lhs, "~", t.var
-                elif f.op == "~~":
-                    lhs, op, rhs = f.lhs, "~~", t.var
-                else:  # ~1
-                    lhs, op, rhs = f.lhs, "~1", ""
+                lhs, op, rhs = f.lhs, f.op, (t.var if f.op != "~1" else "")
                 add(g, lhs, op, rhs, free=is_free,
                     value=float("nan") if fixed is None else fixed, label=label, user=True,
                     start=float("nan") if start is None else start, line=f.line)
+                if t.equal is not None:
+                    equal_to.append((rows[seen[(g, *_key(lhs, op, rhs))]], pick(t.equal),
+                                     f.line))
         # marker variables
         if not std_lv:
-            for lv_name in info.lv:
+            for lv_name in info.indicators:
                 first = next(f.terms[0] for f in parsed.formulas
                              if f.op == "=~" and f.lhs == lv_name)
                 r = rows[seen[(g, lv_name, "=~", first.var)]]
@@ -268,28 +315,35 @@ def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: b
             else:
                 add(g, v, "~~", v, free=True)
         for v in info.lv:
-            add(g, v, "~~", v, free=not std_lv, value=1.0 if std_lv else float("nan"))
+            if v in info.composites:  # lavaan: a composite has no disturbance
+                add(g, v, "~~", v, free=False, value=0.0)
+            else:
+                add(g, v, "~~", v, free=not std_lv, value=1.0 if std_lv else float("nan"))
         for a, b in combinations(info.lv_x, 2):
-            add(g, a, "~~", b, free=True)
+            add(g, a, "~~", b, free=not orthogonal, value=0.0 if orthogonal else float("nan"))
         if auto_cov_y:
             predictors = {r["rhs"] for r in rows if r["op"] == "~" and r["group"] == g}
             measured_by = {r["rhs"] for r in rows if r["op"] == "=~" and r["group"] == g}
             pure_y = [v for v in info.ov_y + info.lv_y
                       if v not in predictors and v not in measured_by]
             for a, b in combinations(pure_y, 2):
-                add(g, a, "~~", b, free=True)
+                both_lv = orthogonal and a in info.lv and b in info.lv
+                add(g, a, "~~", b, free=not both_lv, value=0.0 if both_lv else float("nan"))
         # exogenous observed covariates
         for i, a in enumerate(info.ov_x):
             for b in info.ov_x[i:]:
                 add(g, a, "~~", b, free=not fixed_x, exo=fixed_x)
         if meanstructure:
             for v in info.ov_nox:
-                add(g, v, "~1", "", free=True)
+                add(g, v, "~1", "", free=int_ov_free,
+                    value=float("nan") if int_ov_free else 0.0)
             for v in info.ov_x:
                 add(g, v, "~1", "", free=not fixed_x, exo=fixed_x)
             for v in info.lv:
-                add(g, v, "~1", "", free=False, value=0.0)
+                add(g, v, "~1", "", free=int_lv_free,
+                    value=float("nan") if int_lv_free else 0.0)
 
+    _resolve_equal(rows, equal_to, seen, allvars)
     if ngroups > 1 and group_equal:
         _apply_group_equal(rows, info, group_equal, partial, std_lv)
     for d in parsed.definitions:
@@ -301,11 +355,40 @@ def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: b
     return pt, info
 
 
-def _parse_partial(text: str):
+def _resolve_equal(rows, equal_to, seen, allvars):
+    """``equal("a")*x``: share the label ``a``; ``equal("f=~x2")*x``: equal to the
+    parameter ``f =~ x2`` of the same group (lavaan's two readings)."""
+    labels = {r["label"] for r in rows if r["label"]}
+    for row, target, line in equal_to:
+        if target is None:  # equal(c("a", NA)): not constrained in this group
+            continue
+        if target in labels:
+            row["label"] = target
+            continue
+        ref = _parse_partial(target, strict=False)
+        if ref is not None and ref[1] == "~~" and {ref[0], ref[2]} <= set(allvars):
+            a, b = _norm_cov(ref[0], ref[2], allvars)
+            ref = (a, "~~", b)
+        k = seen.get((row["group"], *ref)) if ref is not None else None
+        if k is None:
+            raise ModelSyntaxError(
+                f"equal({target!r}): no parameter is labelled or named {target!r}; give "
+                "the label of another parameter (equal(\"a\") with a*x elsewhere) or its "
+                "name as lhs op rhs (equal(\"f=~x2\"))", line=line, token=target)
+        other = rows[k]
+        if not other["label"]:
+            other["label"] = "".join(target.split())
+        row["label"] = other["label"]
+        labels.add(other["label"])
+
+
+def _parse_partial(text: str, strict: bool = True):
     for op in ("=~", "~~", "~1", "~"):
         if op in text:
             lhs, rhs = (s.strip() for s in text.split(op, 1))
             return (lhs, op, rhs)
+    if not strict:
+        return None
     raise ValueError(f"group_partial entry {text!r} is not of the form 'lhs op rhs' "
                      "(e.g. 'x3 ~1' or 'visual =~ x2')")
 
@@ -350,15 +433,9 @@ def _apply_group_equal(rows, info, group_equal, partial, std_lv):
 def _assign_pids(rows, parsed):
     label_pid: dict[str, int] = {}
     nxt = 0
-    simple_eq = {}
-    for c in parsed.constraints:
-        if c.op == "==" and c.lhs.isidentifier() and c.rhs.isidentifier():
-            simple_eq[c.rhs] = c.lhs
-        else:
-            raise ModelSyntaxError(
-                "only equality constraints between two labels (a == b) are supported; "
-                "write shared labels for equal parameters", line=c.line,
-                token=f"{c.lhs} {c.op} {c.rhs}")
+    # a == b between two labels shares one parameter; other constraints (a == 2*b,
+    # a == b*c, a > 0, a < b) go to the constrained optimiser (sem.constraints)
+    simple_eq = {c.rhs: c.lhs for c in parsed.constraints if c.simple}
     by_label: dict[str, list] = {}
     for r in rows:
         if r["op"] != ":=" and r["label"]:
@@ -384,10 +461,12 @@ def _assign_pids(rows, parsed):
                 f"label {lab!r} is used for both fixed and free parameters ({shown}); "
                 "give the fixed one a different label")
     for c in parsed.constraints:
-        for name in (c.lhs, c.rhs):
+        for name in c.names:
             if name not in by_label:
-                raise ModelSyntaxError(f"constraint uses unknown label {name!r}",
-                                       line=c.line, token=name)
+                raise ModelSyntaxError(
+                    f"constraint uses unknown label {name!r}; constraints refer to labels "
+                    "of parameters (e.g. 'f =~ a*x2') — defined parameters (:=) cannot be "
+                    "constrained yet", line=c.line, token=name)
 
 
 def _check_definitions(pt, parsed):

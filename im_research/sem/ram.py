@@ -68,7 +68,7 @@ class RAM:
             if op == "=~":
                 i, j = pos[r["rhs"]], pos[r["lhs"]]
                 kind = "A"
-            elif op == "~":
+            elif op in ("~", "<~"):  # a composite is regressed on its components
                 i, j = pos[r["lhs"]], pos[r["rhs"]]
                 kind = "A"
             elif op == "~~":
@@ -153,6 +153,62 @@ class RAM:
             Bu = B[:p, :].T @ u
             _scatter(grad, self.m_pid, -2 * Bu[self.m_i], self._unique["m"])
         return grad
+
+    def second_derivative_contraction(self, theta, Omega, u):
+        """Hessian (npar x npar) of ``q(θ) = tr(Ω Σ(θ)) + 2 u'μ(θ)`` for fixed Ω (p x p,
+        symmetric) and u (p): the part of an observed information that carries the second
+        derivatives of the implied moments.
+
+        With G = B'ΩB, H = B'ΩC, v = B'u (Ω, u padded to all variables) and Bm = B m,
+        a path cell (i, j), a (co)variance cell (k, l) and a mean cell k give
+        ∂²q/∂A_ij∂A_kl = 2[B_li H_kj + G_ik C_lj + H_il B_jk + B_li v_k Bm_j + v_i B_jk Bm_l],
+        ∂²q/∂A_ij∂S_kl = 2[G_ik B_jl + G_il B_jk] (one term on the diagonal) and
+        ∂²q/∂A_ij∂m_k = 2 v_i B_jk; q is linear in S and m.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> ram = RAM([{"op": "~", "lhs": "y", "rhs": "x", "pid": 0, "value": np.nan},
+        ...            {"op": "~~", "lhs": "x", "rhs": "x", "pid": 1, "value": np.nan},
+        ...            {"op": "~~", "lhs": "y", "rhs": "y", "pid": 2, "value": np.nan}],
+        ...           ["y", "x"], [], 3)
+        >>> H = ram.second_derivative_contraction(np.array([0.5, 1.0, 1.0]), np.eye(2),
+        ...                                       np.zeros(2))
+        >>> float(H[0, 0])  # tr(Σ) = b² v_x + v_y + v_x: second derivative in b is 2 v_x
+        2.0
+        """
+        A, S, m = self.matrices(theta)
+        B = small_inv(self._eye - A)
+        p = self.p
+        C = B @ S @ B.T
+        Bp = B[:p, :]
+        G = Bp.T @ Omega @ Bp
+        Hm = Bp.T @ Omega @ C[:p, :]
+        v = Bp.T @ u
+        Bm = B @ m
+        out = np.zeros((self.npar, self.npar))
+        if not len(self.a_pid):
+            return out
+        i, j = self.a_i, self.a_j
+        ix = np.ix_
+        # rows: path cell r = (i, j); columns: path cell c = (k, l)
+        Bli = B.T[ix(i, j)]  # B[l_c, i_r]
+        Haa = 2 * (Bli * Hm.T[ix(j, i)] + G[ix(i, i)] * C[ix(j, j)] + Hm[ix(i, j)] * B[ix(j, i)]
+                   + Bli * np.outer(Bm[j], v[i]) + np.outer(v[i], Bm[j]) * B[ix(j, i)])
+        np.add.at(out, ix(self.a_pid, self.a_pid), Haa)
+        if len(self.s_pid):
+            k, l_ = self.s_i, self.s_j
+            Has = G[ix(i, k)] * B[ix(j, l_)]
+            off = self.s_offdiag
+            Has[:, off] += (G[ix(i, l_)] * B[ix(j, k)])[:, off]
+            Has *= 2
+            np.add.at(out, ix(self.a_pid, self.s_pid), Has)
+            np.add.at(out, ix(self.s_pid, self.a_pid), Has.T)
+        if len(self.m_pid):
+            Ham = 2 * v[i][:, None] * B[ix(j, self.m_i)]
+            np.add.at(out, ix(self.a_pid, self.m_pid), Ham)
+            np.add.at(out, ix(self.m_pid, self.a_pid), Ham.T)
+        return out
 
     def _cell_derivatives(self, L, C_cols, Bm, means=True):
         """dSigma (npar, k, k) and dmu (npar, k) of the rows ``L = B[rows, :]`` with

@@ -14,22 +14,20 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import special as _special
-from scipy import stats as _stats
 
 from ..errors import HeywoodWarning, IdentificationError
 from .fitmeasures import compute_fit_measures
 from .missing import independence_loglik
+from .mlm import mean_var_measures
 from .modindices import modification_indices
 from .robust import baseline_scaling, scaled_measures
+from .scores import factor_scores
 from .standardize import rsquare_values, standardize_values
+from .syntax import EXPRESSION_FUNCTIONS
 
 __all__ = ["SEMResult"]
 
 _Z975 = 1.959963984540054
-_DEF_FUNCS = {
-    "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs, "sin": np.sin,
-    "cos": np.cos, "tan": np.tan, "pnorm": _stats.norm.cdf, "qnorm": _stats.norm.ppf,
-}
 PARAM_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lower",
                  "ci_upper", "std_lv", "std_all"]
 
@@ -37,7 +35,7 @@ PARAM_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lo
 def evaluate_definitions(codes, label_rows, row_values):
     """Values of the ``:=`` parameters: ``codes`` are (name, compiled expression) pairs,
     ``label_rows`` maps each label to the parameter-table row holding its value."""
-    env = dict(_DEF_FUNCS)
+    env = dict(EXPRESSION_FUNCTIONS)
     env.update({lab: row_values[k] for lab, k in label_rows.items()})
     out = []
     for name, code in codes:
@@ -120,6 +118,7 @@ class SEMResult:
         self._pt_free = self._pt_pid >= 0
         self._def_cache = None
         self._robust = None  # set by fit() for estimator="MLR"
+        self._n_eq = 0  # general equality constraints (each adds a df), set by fit()
         self._wlsmv = None  # set by fit() for ordered= (WLSMV)
         return self
 
@@ -199,7 +198,9 @@ class SEMResult:
         self._implied = []
         self._C = []
         rsq = {}
-        endo = [v for v in self._info.ov_nox] + list(self._info.lv_y)
+        # a composite (<~) has no disturbance: lavaan reports no R² for it
+        endo = [v for v in self._info.ov_nox] + [v for v in self._info.lv_y
+                                                 if v not in self._info.composites]
         for g, ram in enumerate(self._rams):
             Sigma, mu, B, C, S, m = ram.implied(self.theta)
             self._implied.append((Sigma, mu if self._stats[g].mean is not None else None))
@@ -288,12 +289,17 @@ class SEMResult:
             override = {"chisq": 2 * (ll1 - ll0), "baseline_chisq": 2 * (ll1 - llb),
                         "logl": ll0, "unrestricted_logl": ll1}
         self.fit_measures = compute_fit_measures(
-            stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml, npar=self.npar,
+            stats_by_group=self._stats, implied=self._implied, F=self.fmin_ml,
+            npar=self.npar - self._n_eq,
             ndat=self.ndat, x_index=[self.observed.index(v) for v in self._info.ov_x],
             fixed_x=self.fixed_x, meanstructure=self.meanstructure, override=override)
         if override:
             self.fit_measures["fmin"] = override["chisq"] / (2 * N)
-        if robust is not None and robust.get("c") is not None:
+        if robust is not None and robust.get("test") in ("mean.var.adjusted",
+                                                         "scaled.shifted"):  # MLMVS, MLMV
+            extra = mean_var_measures(self.fit_measures, robust)
+            self.fit_measures = pd.concat([self.fit_measures, pd.Series(extra, dtype=float)])
+        elif robust is not None and robust.get("c") is not None:
             fm = self.fit_measures
             c_b = robust.get("c_b")
             if c_b is None:
@@ -338,6 +344,20 @@ class SEMResult:
         sepc_lv, sepc_all``, using the expected information."""
         return modification_indices(self, min_mi=min_mi, sort=sort)
 
+    def predict(self, method="regression", data=None):
+        """Factor scores, as lavaan's ``lavPredict()``: ``method="regression"``
+        (default) or ``"bartlett"``; ``data=`` scores new respondents. Returns a DataFrame
+        with one column per latent variable (see :mod:`im_research.sem.scores`).
+
+        >>> import numpy as np, pandas as pd, im_research as ir
+        >>> rng = np.random.default_rng(4)
+        >>> f = rng.normal(size=100)
+        >>> df = pd.DataFrame({f"x{i}": f + rng.normal(size=100) for i in (1, 2, 3)})
+        >>> ir.fit("f =~ x1 + x2 + x3", data=df).predict(method="bartlett").shape
+        (100, 1)
+        """
+        return factor_scores(self, method=method, data=data)
+
     def residuals(self, type="raw"):
         """Residual covariance matrix: ``"raw"`` (S - Sigma), ``"cor"`` (difference of
         correlation matrices, lavaan's ``cor.bollen``) or ``"standardized"`` (raw
@@ -352,6 +372,10 @@ class SEMResult:
                 sds = np.sqrt(np.diag(Sigma))
                 M = st.cov / np.outer(sd, sd) - Sigma / np.outer(sds, sds)
             elif type == "standardized":
+                if self.estimator in ("GLS", "ULS", "WLS", "DWLS"):
+                    raise NotImplementedError(
+                        "standardized residuals are computed for ML-type fits only; use "
+                        "type='cor' or refit with estimator='ML'")
                 if self.estimator == "WLSMV":
                     raise ValueError("standardized residuals use normal-theory standard "
                                      "errors and are not defined for WLSMV fits; use "
@@ -411,6 +435,7 @@ class SEMResult:
           f"  {'P-value (Chi-square)':<40}{'NA':>12}")
         if "chisq_scaled" in fm.index:
             kind = ("Scaled-shifted statistic (WLSMV)" if self.estimator == "WLSMV"
+                    else "Scaled statistic (Satorra-Bentler)" if self.estimator == "MLM"
                     else "Scaled statistic (Yuan-Bentler)")
             w(f"  {kind:<40}{fm['chisq_scaled']:>12.3f}")
             w(f"  {'P-value (scaled)':<40}{fm['pvalue_scaled']:>12.3f}")

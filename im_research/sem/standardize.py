@@ -38,7 +38,7 @@ def standardize_values(ops, lhss, rhss, est, C, S, ov, lv):
             i, j = pos[rhs], pos[lhs]  # lhs is the factor
             std_lv[k] = e * sd_lv[j] / sd_lv[i]
             std_all[k] = e * sd_all[j] / sd_all[i]
-        elif op == "~":
+        elif op in ("~", "<~"):
             i, j = pos[lhs], pos[rhs]
             std_lv[k] = e * sd_lv[j] / sd_lv[i]
             std_all[k] = e * sd_all[j] / sd_all[i]

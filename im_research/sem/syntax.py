@@ -1,13 +1,21 @@
 """lavaan model syntax: a reader that turns a model string into formulas.
 
-Supported (as in lavaan): ``=~`` (measured by), ``~`` (regressed on), ``~~`` (covariance),
-``~ 1`` (intercept), ``:=`` (defined parameter), ``==``/``<``/``>`` (constraints, parsed
-and rejected by the estimator for now unless they are simple label equalities), modifiers
+Supported (as in lavaan): ``=~`` (measured by), ``<~`` (formed by: a composite),
+``~`` (regressed on), ``~~`` (covariance), ``~ 1`` (intercept), ``:=`` (defined parameter),
+``==``/``<``/``>`` (constraints between parameter labels: ``a == b`` shares one
+parameter, others such as ``a == 2*b``, ``a == b*c`` or ``a > 0`` go to the constrained
+optimiser of ML fits), several names on either side (``a + b ~ x + y``), modifiers
 ``a*x`` (label), ``1*x`` / ``0*x`` (fixed value), ``NA*x`` (free a marker),
-``start(0.5)*x``, ``label("a")*x``, ``equal("a")*x`` and per-group vectors ``c(a, b)*x``;
-comments with ``#`` or ``!``; statements separated by new lines or ``;``; a formula may
-run over several lines (a line that ends with an operator or ``+``, or that starts with
-``+``, continues the previous one).
+``start(0.5)*x``, ``label("a")*x``, ``equal("a")*x`` or ``equal("f=~x2")*x`` (equal to
+the parameter so labelled or so named) and per-group vectors ``c(a, b)*x``; comments with
+``#`` or ``!``; statements separated by new lines or ``;``; a formula may run over several
+lines (a line that ends with an operator or ``+``, or that starts with ``+``, continues the
+previous one). Variable names may use any letters (Persian names too), digits, ``_`` and
+``.``, and not start with a digit.
+
+lavaan syntax that is not supported raises a ``ModelSyntaxError`` naming the feature:
+``level:``/``group:`` blocks, ``efa()``, ``lower()``/``upper()``, ``rv()``, ``prior()``,
+``~*~``, interaction terms ``x1:x2``.
 
 Examples
 --------
@@ -24,24 +32,45 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from scipy import special
 
 from ..errors import ModelSyntaxError
 
 __all__ = ["Term", "Formula", "Definition", "Constraint", "ParsedModel", "parse"]
 
-_OPERATORS = ("=~", "~~", "~*~", ":=", "==", "<", ">", "~", "|")
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<op>=~|~\*~|~~|:=|==|~|<|>|\|)
-  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![A-Za-z_]))
+  | (?P<op>=~|<~|~\*~|~~|:=|==|~|<|>|\|)
+  | (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?(?!\w))
   | (?P<str>"[^"]*"|'[^']*')
-  | (?P<name>[A-Za-z_.][A-Za-z0-9_.]*)
+  | (?P<name>(?:[^\W\d]|\.)[\w.\u200c]*)
   | (?P<punct>[+*(),^/-])
     """,
     re.VERBOSE,
 )
+# formula operators, for telling a new formula from the continuation of the previous one
+_FORMULA_OP_RE = re.compile(r"=~|<~|~|:=|==|<|>")
+_QUOTED_RE = re.compile(r"\"[^\"]*\"|'[^']*'")
+# lavaan's block headers ("level: 1", "group: 2") and the modifiers we do not support
+_BLOCK_RE = re.compile(r"^\s*([^\W\d]\w*)\s*:(?!=)\s*(.*)$")
+_BLOCKS = {
+    "level": "two-level models (level:) are not supported yet",
+    "group": ("group blocks (group:) in the model syntax are not supported yet; fit a "
+              "multi-group model with group= and per-group modifiers such as c(a, b)*x"),
+    "class": "latent class blocks (class:) are not supported",
+}
+_UNSUPPORTED_MODIFIERS = {
+    "efa": "efa() blocks (exploratory SEM) are not supported",
+    "lower": "lower() bounds on parameters are not supported yet",
+    "upper": "upper() bounds on parameters are not supported yet",
+    "rv": "rv() random-variance modifiers are not supported",
+    "prior": "prior() modifiers (Bayesian estimation, blavaan) are not supported",
+}
 
 
 @dataclass
@@ -58,12 +87,13 @@ class Term:
     labels: tuple | None = None
     starts: tuple | None = None
     free: bool = False
+    equal: tuple | None = None  # equal("a") / equal("f=~x2"): resolved by the partable
 
 
 @dataclass
 class Formula:
     lhs: str
-    op: str  # "=~", "~", "~~", "~1", "|"
+    op: str  # "=~", "<~", "~", "~~", "~1", "|"
     terms: list[Term]
     line: int
 
@@ -79,10 +109,17 @@ class Definition:
 
 @dataclass
 class Constraint:
-    lhs: str
-    op: str
+    lhs: str  # Python expressions over parameter labels
+    op: str  # "==", "<", ">"
     rhs: str
     line: int
+    names: tuple[str, ...] = ()  # the labels used
+    text: str = ""  # as written, without spaces
+
+    @property
+    def simple(self) -> bool:
+        """``a == b`` between two labels: a shared parameter, no optimiser constraint."""
+        return self.op == "==" and self.lhs.isidentifier() and self.rhs.isidentifier()
 
 
 @dataclass
@@ -121,15 +158,35 @@ def _statements(text: str) -> list[tuple[str, int]]:
                 pieces.append((part, lineno))
     merged: list[list] = []
     for part, lineno in pieces:
+        prev = merged[-1][0].rstrip() if merged else ""
+        ends_op = prev.endswith(("=~", "<~", "~", ":=", "=="))
         continues = bool(merged) and (
-            merged[-1][0].rstrip().endswith(("+", "*", "=~", "~", ":=", "==", ",", "("))
+            ends_op or prev.endswith(("+", "*", ",", "("))
             or part.startswith(("+", "*"))
         )
+        if continues and not part.startswith(("+", "*")) and _is_formula(part):
+            # the previous line is unfinished and this one is a formula of its own
+            last = merged[-1][2]
+            if ends_op:
+                op = next(o for o in ("=~", "<~", "~~", ":=", "==", "~") if prev.endswith(o))
+                raise ModelSyntaxError(
+                    f"nothing after {op!r} (line {lineno} starts a new formula); write the "
+                    f"right-hand side, e.g. 'f =~ x1 + x2 + x3'", line=last, token=prev)
+            raise ModelSyntaxError(
+                f"the formula ends with {prev[-1]!r} but line {lineno} starts a new formula; "
+                f"remove the trailing {prev[-1]!r} or add the missing term", line=last,
+                token=prev)
         if continues:
             merged[-1][0] += " " + part
+            merged[-1][2] = lineno
         else:
-            merged.append([part, lineno])
-    return [(s, n) for s, n in merged]
+            merged.append([part, lineno, lineno])
+    return [(s, n) for s, n, _ in merged]
+
+
+def _is_formula(part: str) -> bool:
+    """Does this piece contain a formula operator (outside quoted labels)?"""
+    return bool(_FORMULA_OP_RE.search(_QUOTED_RE.sub("", part)))
 
 
 def _tokenize(text: str, line: int) -> list[tuple[str, str]]:
@@ -139,6 +196,18 @@ def _tokenize(text: str, line: int) -> list[tuple[str, str]]:
         m = _TOKEN_RE.match(text, pos)
         if not m:
             bad = text[pos:].split()[0] if text[pos:].split() else text[pos]
+            ch = text[pos]
+            if unicodedata.category(ch) in ("Cf", "Cc", "Zs", "Co"):
+                raise ModelSyntaxError(
+                    f"an invisible character U+{ord(ch):04X} "
+                    f"({unicodedata.name(ch, 'control character')}) in the model; delete it "
+                    "(it often comes from copying text out of a word processor)",
+                    line=line, token=bad)
+            if ch == ":":
+                raise ModelSyntaxError(
+                    "interaction terms (x1:x2) are not supported; add the product as a "
+                    "column of the data (e.g. df['x1_x2'] = df.x1 * df.x2) and use that",
+                    line=line, token=bad)
             if bad[0].isdigit():
                 msg = ("a variable name cannot start with a digit; write e.g. 2*x2 to fix a "
                        "parameter, or rename the variable")
@@ -178,6 +247,8 @@ def _parse_modifier_value(tokens, line):
             return "label", (v0,)
         if kind0 == "str":
             return "label", (v0[1:-1],)
+    if kind0 == "name" and v0 in _UNSUPPORTED_MODIFIERS and tokens[1] == ("punct", "("):
+        raise ModelSyntaxError(_UNSUPPORTED_MODIFIERS[v0], line=line, token=v0)
     if kind0 == "name" and v0 in ("start", "label", "equal", "c") and tokens[1] == ("punct", "("):
         if tokens[-1] != ("punct", ")"):
             raise ModelSyntaxError(f"missing ')' after {v0}(", line=line, token=v0)
@@ -208,8 +279,10 @@ def _parse_modifier_value(tokens, line):
                 raise ModelSyntaxError(f"cannot read {v!r} inside {v0}(...)", line=line, token=v)
         if v0 == "start":
             return "start", tuple(values)
-        if v0 in ("label", "equal"):
+        if v0 == "label":
             return "label", tuple(values)
+        if v0 == "equal":
+            return "equal", tuple(values)
         # c(...): numbers/NA are fixed values, names are labels
         if all(isinstance(x, float) or x is None for x in values):
             return "fixed", tuple(values)
@@ -262,12 +335,19 @@ def _parse_term(tokens, line, op) -> Term:
             term.free = True
         elif what == "label":
             term.labels = values
+        elif what == "equal":
+            term.equal = values
         elif what == "start":
             term.starts = values
     return term
 
 
-_DEF_ALLOWED_FUNCS = {"exp", "log", "sqrt", "abs", "sin", "cos", "tan", "pnorm", "qnorm"}
+# the functions a := definition or a constraint may call (lavaan's R names)
+EXPRESSION_FUNCTIONS = {
+    "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "abs": np.abs, "sin": np.sin,
+    "cos": np.cos, "tan": np.tan, "pnorm": special.ndtr, "qnorm": special.ndtri,
+}
+_DEF_ALLOWED_FUNCS = set(EXPRESSION_FUNCTIONS)
 
 
 def _expression_names(expr: str, line: int, token: str) -> tuple[str, ...]:
@@ -288,6 +368,26 @@ def _expression_names(expr: str, line: int, token: str) -> tuple[str, ...]:
                                    ast.Name, ast.Load, ast.operator, ast.unaryop, ast.Call)):
             raise ModelSyntaxError("unsupported element in expression", line=line, token=token)
     return tuple(dict.fromkeys(names))
+
+
+def _lhs_names(lhs_tokens, line, op) -> list[str]:
+    """The names on the left of a formula (several joined by '+', as lavaan allows)."""
+    shown = " ".join(v for _, v in lhs_tokens) or op
+    if not lhs_tokens:
+        raise ModelSyntaxError(f"nothing before {op!r}; the left-hand side must name a "
+                               "variable", line=line, token=op)
+    names = []
+    for group in _split_top(lhs_tokens, "+"):
+        if not group:
+            raise ModelSyntaxError("a '+' with nothing after it on the left-hand side",
+                                   line=line, token=shown)
+        term = _parse_term(group, line, op)  # names unsupported modifiers such as efa()
+        if (term.fixed, term.labels, term.starts, term.equal, term.free) != \
+                (None, None, None, None, False) or term.var == "1":
+            raise ModelSyntaxError("the left-hand side must be variable names; modifiers "
+                                   "belong on the right-hand side", line=line, token=shown)
+        names.append(term.var)
+    return names
 
 
 def _to_python_expr(raw: str) -> str:
@@ -316,8 +416,19 @@ def parse(model: str) -> ParsedModel:
     if not isinstance(model, str):
         raise ModelSyntaxError(f"the model must be a string in lavaan syntax, got "
                                f"{type(model).__name__}")
+    if model.startswith("\ufeff"):
+        raise ModelSyntaxError(
+            "the model starts with an invisible byte-order mark (U+FEFF), which some editors "
+            "write when saving as 'UTF-8 with BOM'; read the file with encoding='utf-8-sig' "
+            "or delete the first character", line=1, token="\ufeff")
     parsed = ParsedModel(source=model)
     for stmt, line in _statements(model):
+        block = _BLOCK_RE.match(stmt)
+        if block and not _is_formula(stmt):
+            word = block.group(1)
+            raise ModelSyntaxError(_BLOCKS.get(word.lower(), f"'{word}:' blocks are not "
+                                                              "supported"),
+                                   line=line, token=f"{word}:")
         tokens = _tokenize(stmt, line)
         idx, op = _find_operator(tokens, line)
         lhs_tokens, rhs_tokens = tokens[:idx], tokens[idx + 1:]
@@ -326,7 +437,9 @@ def parse(model: str) -> ParsedModel:
             raise ModelSyntaxError("two operators in one formula; put each on its own line",
                                    line=line, token=later_ops[0])
         if not rhs_tokens:
-            raise ModelSyntaxError(f"nothing after {op!r}", line=line, token=stmt)
+            raise ModelSyntaxError(
+                f"nothing after {op!r}; write the right-hand side (e.g. 'f =~ x1 + x2 + x3')",
+                line=line, token=stmt)
         if op == ":=":
             if len(lhs_tokens) != 1 or lhs_tokens[0][0] != "name":
                 raise ModelSyntaxError("a defined parameter needs one name before ':='",
@@ -339,39 +452,41 @@ def parse(model: str) -> ParsedModel:
             continue
         if op in ("==", "<", ">"):
             lhs_raw, rhs_raw = (s.strip() for s in stmt.split(op, 1))
-            for side in (lhs_raw, rhs_raw):
-                _expression_names(_to_python_expr(side), line, stmt)
+            names = tuple(dict.fromkeys(
+                n for side in (lhs_raw, rhs_raw)
+                for n in _expression_names(_to_python_expr(side), line, stmt)))
             parsed.constraints.append(
-                Constraint(_to_python_expr(lhs_raw), op, _to_python_expr(rhs_raw), line))
+                Constraint(_to_python_expr(lhs_raw), op, _to_python_expr(rhs_raw), line,
+                           names, "".join(stmt.split())))
             continue
         if op == "~*~":
             raise ModelSyntaxError("scaling factors (~*~) are not supported", line=line, token=op)
-        if len(lhs_tokens) != 1 or lhs_tokens[0][0] != "name":
-            raise ModelSyntaxError(
-                "the left-hand side must be one variable name",
-                line=line, token=" ".join(v for _, v in lhs_tokens) or op)
-        lhs = lhs_tokens[0][1]
+        lhs_names = _lhs_names(lhs_tokens, line, op)
         if op == "|":
             raise ModelSyntaxError(
                 "threshold formulas (|) are set automatically for ordered variables; "
                 "remove this line", line=line, token=op)
         term_groups = _split_top(rhs_tokens, "+")
         if any(not g for g in term_groups):
-            raise ModelSyntaxError("a '+' with nothing after it (or two '+' in a row)",
-                                   line=line, token=stmt)
+            raise ModelSyntaxError(
+                "the formula ends with '+'; add the missing term or remove the '+'"
+                if not term_groups[-1] else "two '+' in a row (a term is missing)",
+                line=line, token=stmt)
         terms = [_parse_term(g, line, op) for g in term_groups]
-        if op == "~":
-            ints = [t for t in terms if t.var == "1"]
-            regs = [t for t in terms if t.var != "1"]
-            for t in ints:
-                parsed.formulas.append(Formula(lhs, "~1", [t], line))
-            if regs:
-                parsed.formulas.append(Formula(lhs, "~", regs, line))
-        else:
-            if any(t.var == "1" for t in terms):
-                raise ModelSyntaxError("'1' is only allowed after '~' (intercepts)",
-                                       line=line, token="1")
-            parsed.formulas.append(Formula(lhs, op, terms, line))
+        if op != "~" and any(t.var == "1" for t in terms):
+            raise ModelSyntaxError("'1' is only allowed after '~' (intercepts)",
+                                   line=line, token="1")
+        for lhs in lhs_names:  # 'a + b ~ x' is 'a ~ x' and 'b ~ x' (as lavaan)
+            mine = [replace(t) for t in terms]
+            if op == "~":
+                for t in mine:
+                    if t.var == "1":
+                        parsed.formulas.append(Formula(lhs, "~1", [t], line))
+                regs = [t for t in mine if t.var != "1"]
+                if regs:
+                    parsed.formulas.append(Formula(lhs, "~", regs, line))
+            else:
+                parsed.formulas.append(Formula(lhs, op, mine, line))
     if not parsed.formulas:
         raise ModelSyntaxError("the model has no formulas (=~, ~ or ~~)")
     return parsed

@@ -60,6 +60,7 @@ import pandas as pd
 from scipy import special
 
 from ..errors import ConvergenceError, DataError, DataWarning, IdentificationError, ModelSyntaxError
+from ..validation import as_vector
 from . import ram as _ram
 from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block
 from .ml import check_identification
@@ -131,6 +132,11 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=(), pairwise=False
                 "ordered codes first (im_research.survey.io.read_survey maps Likert labels), or "
                 "pass an ordered pandas Categorical")
         sub[v] = col.astype(float)
+    inf = [v for v in ov if np.isinf(sub[v]).any()]
+    if inf:  # an infinite code would otherwise become the top category
+        row = sub.index[np.isinf(sub[inf[0]])][0]
+        raise DataError(f"column {inf[0]!r} has an infinite value in row {row!r}; replace it "
+                        "with NaN (missing) or a valid code")
     empty = [v for v in ov if sub[v].isna().all()]
     if empty:
         raise DataError(f"column(s) {empty} have no observed values (all missing); remove "
@@ -728,7 +734,7 @@ def estimate_wlsmv(model, data, *, ordered, std_lv, fixed_x, start, max_iter, gr
         sp = np.asarray(scale_pids[g], dtype=int)
         theta0[sp[sp >= 0]] = 1.0
     if start is not None:
-        theta0 = np.asarray(start, float).copy()
+        theta0 = as_vector(start, "start", length=len(theta0)).copy()
     theta, F, grad, info_m, ok, iters = problem.solve(theta0, max_iter=max_iter)
     g_fmin = grad / 2  # lavaan checks the gradient of fmin = F / 2
     if not ok or np.max(np.abs(g_fmin)) > 1e-3:

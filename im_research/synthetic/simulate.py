@@ -17,7 +17,8 @@ Examples
 ...                                 "js": {"js1": .8, "js2": .8, "js3": .7}},
 ...                       paths={"js": {"im": .5}})
 >>> sim = draw(pop, n=200, seed=1, points=5)
->>> sim.data.shape, int(sim.data.min().min()), int(sim.data.max().max())
+>>> items = sim.data.drop(columns="id")
+>>> items.shape, int(items.min().min()), int(items.max().max())
 ((200, 6), 1, 5)
 """
 
@@ -30,21 +31,23 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import IMResearchError
+from ..validation import as_count, as_names, as_number, as_seed, show
+
 __all__ = ["PopulationModel", "Simulated", "draw", "discretize", "likert_thresholds",
            "to_csv_bytes", "SimulationError"]
 
 
-class SimulationError(ValueError):
+class SimulationError(IMResearchError, ValueError):
     """A population model or simulation setting is impossible (named in the message)."""
 
 
 def _rng(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
     if seed is None:
         raise SimulationError("seed is required (an int or numpy.random.Generator) so that "
                               "the data can be reproduced")
-    return np.random.default_rng(seed)
+    seed = as_seed(seed, "seed", error=SimulationError)
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
 @dataclass
@@ -223,8 +226,9 @@ def likert_thresholds(points: int, skew: float = 0.0) -> np.ndarray:
     so the middle category is the most common); ``skew > 0`` shifts them down so answers
     pile up at the agreeable end, as satisfaction items usually do.
     """
-    if int(points) != points or points < 2:
-        raise SimulationError(f"a Likert item needs at least 2 points, got points={points}")
+    points = as_count(points, "points", minimum=2, error=SimulationError,
+                      hint="a Likert item needs at least 2 points")
+    skew = as_number(skew, "skew", error=SimulationError)
     cuts = np.linspace(-2.0, 2.0, int(points) + 1)[1:-1] * (1.0 if points > 2 else 0.0)
     return cuts - skew
 
@@ -236,6 +240,9 @@ def discretize(data: pd.DataFrame, points, skew: float = 0.0) -> pd.DataFrame:
     left as they are)."""
     out = data.copy()
     cols = list(points) if isinstance(points, dict) else list(out.columns)
+    absent = [c for c in cols if c not in out.columns]
+    if absent:
+        raise SimulationError(f"points= names {absent}, which are not columns of the data")
     for col in cols:
         pts = points[col] if isinstance(points, dict) else points
         cuts = likert_thresholds(pts, skew)
@@ -272,15 +279,40 @@ def draw(pop: PopulationModel, n: int, *, seed, points=None, skew=0.0, reverse=(
         column and gives the exogenous factors an intraclass correlation ``icc``.
     """
     rng = _rng(seed)
-    if not 0 <= icc < 1:
-        raise SimulationError(f"icc={icc} must lie in [0, 1)")
-    for name, share in (("missing_mcar", missing_mcar), ("careless", careless)):
-        if not 0 <= share < 1:
-            raise SimulationError(f"{name}={share} must lie in [0, 1)")
+    if not isinstance(pop, PopulationModel):
+        hint = (" (a CanonicalModel: pass its .population)" if hasattr(pop, "population")
+                else "")
+        raise SimulationError(f"pop={show(pop)}: give a PopulationModel{hint}, e.g. "
+                              "PopulationModel.from_syntax('f =~ .8*x1 + .7*x2 + .7*x3')")
+    n = as_count(n, "n", minimum=2, error=SimulationError,
+                 hint="the number of respondents to draw")
+    for name, share in (("icc", icc), ("missing_mcar", missing_mcar), ("careless", careless)):
+        as_number(share, name, low=0, high=1, low_open=False, error=SimulationError)
+    if careless_kind not in ("random", "straightline", "mixed"):
+        raise SimulationError(f"careless_kind={careless_kind!r}; choose 'random', "
+                              "'straightline' or 'mixed'")
+    if units is not None:
+        units = as_count(units, "units", minimum=1, error=SimulationError)
+    if points is not None and not isinstance(points, dict):
+        points = as_count(points, "points", minimum=2, error=SimulationError,
+                          hint="a Likert item needs at least 2 points")
+    reverse = as_names(reverse, "reverse", error=SimulationError)
     unknown = [r for r in reverse if r not in pop.items]
     if unknown:
         raise SimulationError(f"reverse items {unknown} are not items of the model")
-    n = int(n)
+    if missing_mar is not None:
+        if not isinstance(missing_mar, dict) or set(missing_mar) != {"items", "driver", "rate"}:
+            raise SimulationError(f"missing_mar={show(missing_mar)}: give a dict with keys "
+                                  "'items', 'driver' and 'rate'")
+        mar_items = as_names(missing_mar["items"], "missing_mar['items']",
+                             error=SimulationError)
+        absent = [v for v in mar_items + [missing_mar["driver"]] if v not in pop.items]
+        if absent:
+            raise SimulationError(f"missing_mar names {absent}, which are not items of the "
+                                  "model")
+        as_number(missing_mar["rate"], "missing_mar['rate']", low=0, high=1,
+                  error=SimulationError)
+        missing_mar = {**missing_mar, "items": mar_items}
     k = len(pop.factors)
     # latent scores: exogenous factors get a unit component when nested
     unit = None

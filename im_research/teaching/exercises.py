@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,16 +33,39 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["start", "student_seed", "list_exercises", "release_for_students",
+from ..errors import ArgumentError
+from ..validation import show
+
+__all__ = ["start", "student_seed", "check_student_id", "list_exercises", "release_for_students",
            "grade_notebooks", "Exercise", "Question"]
 
 RESULT_MARKER = "IM-RESEARCH-EXERCISE-RESULTS:"
 
+# ids that every careless student would share (the template's placeholder, None as text)
+_PLACEHOLDER_IDS = {"yourstudentid", "studentid", "yourid", "id", "none", "null", "nan",
+                    "xxx", "todo"}
+
+
+def check_student_id(student_id) -> str:
+    """The student id as text; None, an empty id and the template's placeholder
+    (``"YOUR-STUDENT-ID"``) are refused, as they would give many students the same data."""
+    if student_id is None or isinstance(student_id, bool) or not isinstance(
+            student_id, (str, int, np.integer)):
+        raise ArgumentError(f"student_id={show(student_id)}: give the id your instructor gave "
+                            "you, as text (e.g. student_id='s1234567')")
+    sid = str(student_id).strip()
+    if not sid:
+        raise ArgumentError("student_id is empty; use the id your instructor gave you")
+    if re.sub(r"[^a-z0-9]", "", sid.lower()) in _PLACEHOLDER_IDS:
+        raise ArgumentError(f"student_id={sid!r} is a placeholder; replace it with the id "
+                            "your instructor gave you (everyone using the placeholder would "
+                            "get the same data)")
+    return sid
+
 
 def student_seed(exercise: str, student_id: str, course_salt: str = "") -> int:
     """A reproducible 63-bit seed from (course salt, student id, exercise)."""
-    if not str(student_id).strip():
-        raise ValueError("student_id is empty; use the id your instructor gave you")
+    student_id = check_student_id(student_id)
     digest = hashlib.sha256(f"{course_salt}|{student_id}|{exercise}".encode()).digest()
     return int.from_bytes(digest[:8], "big") >> 1
 
@@ -188,11 +212,14 @@ def start(exercise: str, student_id: str, course_salt: str = "") -> Exercise:
     Correct: q1.
     True
     """
-    if exercise not in _EXERCISES:
-        raise ValueError(f"unknown exercise {exercise!r}; available: {sorted(_EXERCISES)}")
+    if not isinstance(exercise, str) or exercise not in _EXERCISES:
+        raise ArgumentError(f"unknown exercise {exercise!r}; available: "
+                            f"{sorted(_EXERCISES)}")
+    if not isinstance(course_salt, str):
+        raise ArgumentError(f"course_salt={show(course_salt)} must be text")
     spec = _EXERCISES[exercise]
-    return Exercise(exercise, str(student_id), course_salt, spec["title"], spec["make_data"],
-                    spec["questions"])
+    return Exercise(exercise, check_student_id(student_id), course_salt, spec["title"],
+                    spec["make_data"], spec["questions"])
 
 
 def release_for_students(source: Path, target: Path) -> list[Path]:
@@ -252,7 +279,11 @@ def grade_notebooks(paths, timeout: int = 300) -> pd.DataFrame:
             text = "".join(o.get("text", "") for o in nb.cells[-1].outputs
                            if o.get("output_type") == "stream")
             if RESULT_MARKER not in text:
-                raise RuntimeError("the notebook did not create the exercise object `ex`")
+                errors = [f"{o['ename']}: {o['evalue']}" for c in nb.cells if
+                          c.cell_type == "code" for o in c.outputs
+                          if o.get("output_type") == "error"]
+                raise RuntimeError("the notebook did not create the exercise object `ex`" +
+                                   (f" (first error: {errors[0]})" if errors else ""))
             payload = json.loads(text.split(RESULT_MARKER, 1)[1].splitlines()[0])
             res = payload["results"]
             row.update(exercise=payload["exercise"], student=payload["student"],

@@ -123,3 +123,23 @@ def test_wlsmv_bootstrap_matches_lavaan_draw_by_draw():
     assert set(want.columns) == set(boot.draws.columns)
     assert np.max(np.abs(boot.draws[want.columns].to_numpy() - want.to_numpy())) < 1e-5
     assert "ind" in set(boot.table["lhs"]) and boot.table["boot_se"].gt(0).all()
+
+
+@pytest.mark.parametrize("kwargs, extra, match", [
+    ({"estimator": "ULS"}, "", "estimator='ULS'"),
+    ({"estimator": "GLS"}, "", "estimator='GLS'"),
+    ({}, "a > 0.1", "a > 0.1"),
+    ({"missing": "fiml"}, "", "missing='fiml'"),
+])
+def test_bootstrap_refuses_fits_its_refits_would_get_wrong(hs, kwargs, extra, match):
+    # the refitters use ML (or WLSMV) with equality labels: anything else would give
+    # draws of another estimator without a word
+    model = "visual =~ x1 + a*x2 + x3\ntextual =~ x4 + x5 + x6\n" + extra
+    data = hs.copy()
+    if kwargs.get("missing") == "fiml":
+        data.loc[:20, "x1"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ir.fit(model, data=data, **kwargs)
+    with pytest.raises(ir.ArgumentError, match=match.replace("(", r"\(")):
+        ir.bootstrap(res, n_boot=20, seed=1)

@@ -123,5 +123,5 @@ def test_cov_requires_nobs(data):
 
 
 def test_unsupported_options_are_refused(data):
-    with pytest.raises(ValueError, match="estimator='GLS'"):
-        ir.fit(MODEL, data=data, estimator="GLS")
+    with pytest.raises(ValueError, match="estimator='PML'"):
+        ir.fit(MODEL, data=data, estimator="PML")

@@ -60,7 +60,8 @@ def test_grading_executes_notebooks(tmp_path):
     student = ROOT / "exercises" / "ex01_measurement.ipynb"
     table = grade_notebooks([sol, student], timeout=120).set_index("notebook")
     assert table.loc[sol.name, "score"] == 5 and table.loc[sol.name, "error"] == ""
-    assert table.loc[student.name, "score"] == 0  # the blank template scores nothing
+    # the blank template is refused: its placeholder id would give everyone the same data
+    assert "YOUR-STUDENT-ID" in table.loc[student.name, "error"]
 
 
 def test_cli_release_and_student_data(tmp_path, capsys):
