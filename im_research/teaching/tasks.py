@@ -29,10 +29,16 @@ import pandas as pd
 from ..errors import ArgumentError
 from .exercises import Question
 
-__all__ = ["lesson_tasks", "LessonTasks", "Task", "LESSON01_CANDIDATE_PATHS"]
+__all__ = ["lesson_tasks", "LessonTasks", "Task", "LESSON01_CANDIDATE_PATHS",
+           "LESSON02_FACTORS"]
 
 # The direct paths that lesson 01's path explorer offers (task q4 asks about them).
 LESSON01_CANDIDATE_PATHS = ("sq ~ js", "sq ~ im", "cs ~ oc", "cs ~ js", "cs ~ im")
+
+# Lesson 02's measurement model, factor by factor (its measurement lab and tasks use it).
+LESSON02_FACTORS = {"im": ("im1", "im2", "im3", "im4"), "js": ("js1", "js2", "js3"),
+                    "oc": ("oc1", "oc2", "oc3r"), "sq": ("sq1", "sq2", "sq3", "sq4"),
+                    "cs": ("cs1", "cs2", "cs3")}
 
 
 class Task(Question):
@@ -134,6 +140,39 @@ def _q4_smallest_p(t):
     return float(pd.Series(p).min())
 
 
+# ---------------------------------------------------------------------------------------
+# lesson 02: measurement quality in the bank
+# ---------------------------------------------------------------------------------------
+def _cfa_model(drop=(), replace=None) -> str:
+    replace = replace or {}
+    return "\n".join(f"{f} =~ " + " + ".join(replace.get(i, i) for i in items if i not in drop)
+                     for f, items in LESSON02_FACTORS.items())
+
+
+def _reliability_of(t, key, model, factor, column) -> float:
+    from ..measurement.reliability import reliability
+    from ..sem.estimate import fit
+
+    res = t.cached(key, lambda: fit(model, data=_bank()))
+    return float(reliability(res).set_index("factor").loc[factor, column])
+
+
+def _q1_ave_without_im3(t):
+    return _reliability_of(t, "without_im3", _cfa_model(drop=("im3",)), "im", "ave")
+
+
+def _q2_alpha_unreversed(t):
+    return _reliability_of(t, "oc3_raw", _cfa_model(replace={"oc3r": "oc3"}), "oc", "alpha")
+
+
+def _q3_icc2_js(t):
+    from ..measurement.multilevel import icc
+
+    bank = _bank()
+    js = bank[list(LESSON02_FACTORS["js"])].mean(axis=1)
+    return float(icc(bank.assign(js_score=js), "js_score", "branch")["icc2"])
+
+
 _LESSONS = {
     "01": [
         Question("q1", "Extend the chain to the customer's loyalty and define the indirect "
@@ -161,6 +200,24 @@ _LESSONS = {
                  _q4_smallest_p,
                  "Choose each path in the dropdown in turn; the 'difference' row gives "
                  "the chi-square difference test and its p-value.", 0.005),
+    ],
+    "02": [
+        Question("q1", "In the measurement lab, untick the reward item im3. What is the "
+                 "AVE of internal marketing now (3 decimals)?",
+                 _q1_ave_without_im3,
+                 "Untick im3 in the lab and read the 'ave' column of the im row (or fit "
+                 "the CFA without im3 and call ir.reliability on it).", 0.001),
+        Question("q2", "Fit the CFA with the raw answer oc3 in place of the reverse-scored "
+                 "oc3r. What is Cronbach's alpha of commitment (3 decimals)?",
+                 _q2_alpha_unreversed,
+                 "Replace oc3r by oc3 in the model string, fit it to bank and read the "
+                 "'alpha' of the oc row of ir.reliability(...).", 0.001),
+        Question("q3", "Aggregate job satisfaction (js1 to js3) to the branches. What is "
+                 "its ICC(2), the reliability of the branch means (3 decimals)?",
+                 _q3_icc2_js,
+                 "Call ir.multilevel.aggregate(bank, ['js1', 'js2', 'js3'], 'branch', "
+                 "scale_points=7, name='js') as in section 9 and read 'icc2' of the "
+                 "summary.", 0.001),
     ],
 }
 

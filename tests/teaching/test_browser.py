@@ -1,10 +1,10 @@
-"""Lesson 01 as a student meets it: JupyterLab in a real browser.
+"""Lessons 01 and 02 as a student meets them: JupyterLab in a real browser.
 
 JupyterLab serves a temporary copy of ``notebooks/`` on 127.0.0.1 (free port, token,
 its own config, settings, workspace and runtime folders, so nothing is read from or
 written to the user's Jupyter setup or the repository). Debian's ``chromium``, driven by
 Playwright for Python through ``executable_path`` (no ``playwright install``, no browser
-download), opens the lesson, runs all cells and checks what a student would see: no error
+download), opens each lesson, runs all cells and checks what a student would see: no error
 output, every widget rendered, and widget outputs that change when a control is moved.
 Screenshots go to a temporary folder (``IM_RESEARCH_SCREENSHOTS`` to choose one); the
 path is printed and written to the test report.
@@ -28,7 +28,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSON = "01_service_profit_chain.ipynb"
 
 pytestmark = [
     pytest.mark.kernels,
@@ -162,79 +161,146 @@ def _screenshot_notebook(page, folder: Path, stem: str) -> list[Path]:
     return paths
 
 
-def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, record_property):
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium under Playwright; ``browser.console_errors`` collects the pages'
+    console errors."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("Playwright for Python is a test dependency: pip install -e '.[test]' "
                     "(never `playwright install`: the test uses Debian's chromium)")
-
-    url, token, _ = lab
-    start = time.monotonic()
-    console_errors = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
+        chromium = pw.chromium.launch(
             executable_path=_chromium(),
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--no-first-run"])
         try:
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
-            page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
-            page.goto(f"{url}/lab/tree/notebooks/{LESSON}?token={token}")
-            page.wait_for_function(_JS_KERNEL_READY, timeout=120_000, polling=500)
-            page.evaluate("window.jupyterapp.shell.collapseLeft()")  # room for the lesson
-
-            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function(_JS_DONE, timeout=600_000, polling=500)
-            run_time = time.monotonic() - start
-            assert page.evaluate(_JS_ERRORS) == []
-
-            # every widget view rendered (no model error, nothing still loading)
-            page.wait_for_function(
-                "() => !document.body.innerText.includes('Loading widget...')",
-                timeout=60_000)
-            assert "Error displaying widget" not in page.inner_text("body")
-            assert page.locator(".widget-dropdown select").count() >= 1
-            assert page.locator(".widget-slider").count() >= 1
-            shots_taken = _screenshot_notebook(page, shots, "lesson01_after_run_all")
-
-            # the path explorer: choose a path to add; the fit comparison must gain the
-            # added model and the difference test. (Wait for what a student would see:
-            # off-screen outputs may not be rendered yet, so "the text changed" alone
-            # could be the first rendering.)
-            box = _widget_box(page, ".widget-dropdown select")
-            box.scroll_into_view_if_needed()
-            out = box.locator(".widget-output").first
-            out.locator("tbody tr").first.wait_for(timeout=60_000)
-            before = out.inner_text()
-            assert "difference" not in before
-            box.locator("select").first.select_option(index=1)
-            page.wait_for_function("el => el.innerText.includes('difference')",
-                                   arg=out.element_handle(), timeout=120_000)
-            box.screenshot(path=str(shots / "lesson01_path_explorer_moved.png"))
-
-            # the modification-index explorer: move the slider up with the keyboard; a
-            # stricter threshold must list fewer parameters
-            box = _widget_box(page, ".widget-slider")
-            box.scroll_into_view_if_needed()
-            out = box.locator(".widget-output").first
-            out.locator("tbody tr").first.wait_for(timeout=60_000)
-            rows_before = out.locator("tbody tr").count()
-            handle = box.locator(".noUi-handle").first
-            handle.click()
-            for _ in range(8):
-                handle.press("ArrowRight")
-            page.wait_for_function(
-                "([el, n]) => el.querySelectorAll('tbody tr').length < n",
-                arg=[out.element_handle(), rows_before], timeout=120_000)
-            box.screenshot(path=str(shots / "lesson01_mi_explorer_moved.png"))
-            assert page.evaluate(_JS_ERRORS) == []
+            yield chromium
         finally:
-            browser.close()
-    widget_errors = [m for m in console_errors if "widget" in m.lower() or "model" in m.lower()]
-    assert not widget_errors, widget_errors
+            chromium.close()
+
+
+def _run_lesson(browser, lab, lesson, console_errors):
+    """Open ``lesson`` in JupyterLab, run all cells, wait until every widget rendered;
+    returns the page and the run-all time in seconds."""
+    url, token, _ = lab
+    start = time.monotonic()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    # a workspace per lesson: a fresh page must not restore the previous lesson's tabs
+    workspace = lesson.split("_")[0]
+    page.goto(f"{url}/lab/workspaces/lesson{workspace}/tree/notebooks/{lesson}?token={token}")
+    page.wait_for_function(_JS_KERNEL_READY, timeout=120_000, polling=500)
+    page.evaluate("window.jupyterapp.shell.collapseLeft()")  # room for the lesson
+
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(_JS_DONE, timeout=600_000, polling=500)
+    run_time = time.monotonic() - start
+    assert page.evaluate(_JS_ERRORS) == []
+
+    # every widget view rendered (no model error, nothing still loading)
+    page.wait_for_function(
+        "() => !document.body.innerText.includes('Loading widget...')",
+        timeout=60_000)
+    assert "Error displaying widget" not in page.inner_text("body")
+    return page, run_time
+
+
+def _widget_errors(console_errors):
+    return [m for m in console_errors if "widget" in m.lower() or "model" in m.lower()]
+
+
+def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, browser,
+                                                            record_property):
+    start = time.monotonic()
+    console_errors = []
+    page, run_time = _run_lesson(browser, lab, "01_service_profit_chain.ipynb",
+                                 console_errors)
+    try:
+        assert page.locator(".widget-dropdown select").count() >= 1
+        assert page.locator(".widget-slider").count() >= 1
+        shots_taken = _screenshot_notebook(page, shots, "lesson01_after_run_all")
+
+        # the path explorer: choose a path to add; the fit comparison must gain the
+        # added model and the difference test. (Wait for what a student would see:
+        # off-screen outputs may not be rendered yet, so "the text changed" alone
+        # could be the first rendering.)
+        box = _widget_box(page, ".widget-dropdown select")
+        box.scroll_into_view_if_needed()
+        out = box.locator(".widget-output").first
+        out.locator("tbody tr").first.wait_for(timeout=60_000)
+        before = out.inner_text()
+        assert "difference" not in before
+        box.locator("select").first.select_option(index=1)
+        page.wait_for_function("el => el.innerText.includes('difference')",
+                               arg=out.element_handle(), timeout=120_000)
+        box.screenshot(path=str(shots / "lesson01_path_explorer_moved.png"))
+
+        # the modification-index explorer: move the slider up with the keyboard; a
+        # stricter threshold must list fewer parameters
+        box = _widget_box(page, ".widget-slider")
+        box.scroll_into_view_if_needed()
+        out = box.locator(".widget-output").first
+        out.locator("tbody tr").first.wait_for(timeout=60_000)
+        rows_before = out.locator("tbody tr").count()
+        handle = box.locator(".noUi-handle").first
+        handle.click()
+        for _ in range(8):
+            handle.press("ArrowRight")
+        page.wait_for_function(
+            "([el, n]) => el.querySelectorAll('tbody tr').length < n",
+            arg=[out.element_handle(), rows_before], timeout=120_000)
+        box.screenshot(path=str(shots / "lesson01_mi_explorer_moved.png"))
+        assert page.evaluate(_JS_ERRORS) == []
+    finally:
+        page.close()
+    assert not _widget_errors(console_errors), _widget_errors(console_errors)
     total = time.monotonic() - start
     record_property("screenshots", str(shots))
     record_property("run_all_seconds", round(run_time, 1))
     print(f"\nlesson 01 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
           f"{len(shots_taken) + 2} screenshots in {shots}")
+
+
+def test_lesson02_runs_and_its_measurement_lab_responds_in_chromium(lab, shots, browser,
+                                                                    record_property):
+    start = time.monotonic()
+    console_errors = []
+    page, run_time = _run_lesson(browser, lab, "02_measurement_quality.ipynb",
+                                 console_errors)
+    try:
+        # the path diagram is among the outputs (off-screen cells need not be in the DOM)
+        assert page.evaluate("() => {" + _JS_NB + " return nb.content.widgets.some("
+                             "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
+                             "o => o.data && 'image/svg+xml' in o.data)); }")
+        shots_taken = _screenshot_notebook(page, shots, "lesson02_after_run_all")
+
+        # the measurement lab: untick oc3r; commitment must be refitted with two items
+        box = _widget_box(page, ".widget-checkbox")
+        box.scroll_into_view_if_needed()
+        assert box.locator("input[type=checkbox]").count() == 17
+        out = box.locator(".widget-output").first
+        oc_row = out.locator("tbody tr", has=page.locator("th", has_text="oc")).first
+        oc_row.wait_for(timeout=60_000)
+        assert oc_row.locator("td").first.inner_text().strip() == "3"
+        box.locator(".widget-checkbox", has_text="oc3r").locator("input").click()
+        page.wait_for_function(
+            "el => { const r = [...el.querySelectorAll('tbody tr')].find("
+            "r => r.querySelector('th').innerText.trim() === 'oc');"
+            " return r && r.querySelector('td').innerText.trim() === '2'; }",
+            arg=out.element_handle(), timeout=120_000)
+        box.screenshot(path=str(shots / "lesson02_measurement_lab_moved.png"))
+
+        # one more: commitment would keep a single item, and the lab says why not
+        box.locator(".widget-checkbox", has_text="oc2").locator("input").click()
+        page.wait_for_function("el => el.innerText.includes('Keep at least two items of oc')",
+                               arg=out.element_handle(), timeout=60_000)
+        assert page.evaluate(_JS_ERRORS) == []
+    finally:
+        page.close()
+    assert not _widget_errors(console_errors), _widget_errors(console_errors)
+    total = time.monotonic() - start
+    record_property("lesson02_run_all_seconds", round(run_time, 1))
+    print(f"\nlesson 02 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
+          f"{len(shots_taken) + 1} screenshots in {shots}")

@@ -5,8 +5,8 @@ import pytest
 
 import im_research as ir
 from im_research.teaching.flagship import fit_flagship, load_flagship_data
-from im_research.teaching.tasks import LESSON01_CANDIDATE_PATHS, lesson_tasks
-from im_research.teaching.widgets import PathExplorer
+from im_research.teaching.tasks import LESSON01_CANDIDATE_PATHS, LESSON02_FACTORS, lesson_tasks
+from im_research.teaching.widgets import MeasurementLab, PathExplorer
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,49 @@ def test_no_answer_hint_and_progress(capsys):
     assert repr(t) == "<Lesson 01 tasks: 0/4 correct>"
 
 
+# lesson 02: measurement quality
+def _cfa(replace=None):
+    replace = replace or {}
+    return "\n".join(f"{f} =~ " + " + ".join(replace.get(i, i) for i in items)
+                     for f, items in LESSON02_FACTORS.items())
+
+
+def test_lesson02_q1_ave_without_the_reward_item_from_the_lab(bank, capsys):
+    lab = MeasurementLab(LESSON02_FACTORS, bank)
+    ave_all = lab.table.loc["im", "ave"]
+    lab.boxes["im3"].value = False
+    answer = lab.table.loc["im", "ave"]
+    assert answer > ave_all  # the weakest item gone: the rest load higher
+    capsys.readouterr()  # outside a notebook the lab's tables go to stdout
+    t = lesson_tasks("02")
+    assert _checked(t.q1, round(answer, 3), capsys) == (True, "Correct: q1.\n")
+    assert not _checked(t.q1, round(ave_all, 3), capsys)[0]  # the AVE with im3
+
+
+def test_lesson02_q2_alpha_when_oc3_is_not_reverse_scored(bank, capsys):
+    raw = ir.reliability(ir.fit(_cfa({"oc3r": "oc3"}), data=bank)).set_index("factor")
+    answer = raw.loc["oc", "alpha"]
+    assert answer < 0  # the contradiction the lesson asks the student to explain
+    t = lesson_tasks("02")
+    assert _checked(t.q2, round(answer, 3), capsys)[0]
+    scored = ir.reliability(ir.fit(_cfa(), data=bank)).set_index("factor")
+    assert not _checked(t.q2, round(scored.loc["oc", "alpha"], 3), capsys)[0]
+
+
+def test_lesson02_q3_icc2_of_branch_job_satisfaction(bank, capsys):
+    _, js = ir.multilevel.aggregate(bank, ["js1", "js2", "js3"], "branch", scale_points=7,
+                                    name="js")
+    _, im = ir.multilevel.aggregate(bank, ["im1", "im2", "im3", "im4"], "branch",
+                                    scale_points=7, name="im")
+    t = lesson_tasks("02")
+    assert _checked(t.q3, round(js["icc2"], 3), capsys)[0]
+    assert not _checked(t.q3, round(im["icc2"], 3), capsys)[0]  # the lesson's example
+    t.q3.hint()
+    assert "aggregate" in capsys.readouterr().out
+    assert repr(t) == "<Lesson 02 tasks: 0/3 correct>"
+
+
 @pytest.mark.parametrize("lesson", ["99", 99, True, "intro"])
 def test_unknown_lesson_is_refused_with_the_lessons_that_have_tasks(lesson):
-    with pytest.raises(ir.errors.ArgumentError, match=r"lesson=.* has no tasks.*'01'"):
+    with pytest.raises(ir.errors.ArgumentError, match=r"lesson=.* has no tasks.*'01', '02'"):
         lesson_tasks(lesson)

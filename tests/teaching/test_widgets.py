@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import im_research as ir
-from im_research.teaching.widgets import ModIndicesExplorer, PathExplorer
+from im_research.teaching.widgets import MeasurementLab, ModIndicesExplorer, PathExplorer
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +45,57 @@ def test_path_explorer_refits_and_tests_difference(chain):
     assert diff["df"] == 1 and diff["chisq"] > 10 and diff["pvalue"] < 0.01
     ex.dropdown.value = "(none)"
     assert list(ex.table.index) == ["base model"]
+
+
+@pytest.fixture(scope="module")
+def two_factors():
+    rng = np.random.default_rng(11)
+    n = 400
+    f = rng.multivariate_normal([0, 0], [[1, 0.4], [0.4, 1]], size=n)
+    cols = {f"a{i}": lam * f[:, 0] + rng.normal(scale=0.6, size=n)
+            for i, lam in enumerate([0.9, 0.8, 0.7, 0.3], start=1)}
+    cols.update({f"b{i}": f[:, 1] + rng.normal(scale=0.7, size=n) for i in range(1, 4)})
+    return pd.DataFrame(cols)
+
+
+FACTORS = {"A": ["a1", "a2", "a3", "a4"], "B": ["b1", "b2", "b3"]}
+
+
+def test_measurement_lab_refits_without_an_unticked_item(two_factors):
+    lab = MeasurementLab(FACTORS, two_factors)
+    assert lab.model() == "A =~ a1 + a2 + a3 + a4\nB =~ b1 + b2 + b3"
+    ave_all, alpha_all = lab.table.loc["A", ["ave", "alpha"]]
+    lab.boxes["a4"].value = False  # the weak item
+    assert lab.model().splitlines()[0] == "A =~ a1 + a2 + a3"
+    assert lab.table.loc["A", "n_items"] == 3
+    assert lab.table.loc["A", "ave"] > ave_all
+    # the lab shows the library's numbers for the model it fitted
+    ref = ir.reliability(ir.fit(lab.model(), data=two_factors)).set_index("factor")
+    assert lab.table.loc["A", "alpha"] == pytest.approx(ref.loc["A", "alpha"], abs=1e-12)
+    assert lab.table.loc["A", "alpha"] != pytest.approx(alpha_all)
+    htmt = ir.htmt(lab.model(), two_factors)
+    assert lab.htmt.loc["B", "A"] == pytest.approx(htmt.loc["B", "A"], abs=1e-12)
+    lab.boxes["a4"].value = True
+    assert lab.table.loc["A", "ave"] == pytest.approx(ave_all, abs=1e-12)
+
+
+def test_measurement_lab_keeps_two_items_per_factor(two_factors):
+    lab = MeasurementLab(FACTORS, two_factors)
+    lab.boxes["b3"].value = False
+    table = lab.table.copy()
+    lab.boxes["b2"].value = False
+    assert "Keep at least two items of B" in lab.message
+    pd.testing.assert_frame_equal(lab.table, table)  # the last valid tables stay
+    lab.boxes["b2"].value = True
+    assert lab.message == "" and lab.table.loc["B", "n_items"] == 2
+
+
+@pytest.mark.parametrize("factors, error, match", [
+    ({"A": ["a1", "zz"]}, ir.errors.DataError, r"\['zz'\] are not columns"),
+    ({"A": ["a1"]}, ir.errors.ArgumentError, "fewer than two items"),
+    (["a1", "a2"], ir.errors.ArgumentError, "give a dict"),
+    ({}, ir.errors.ArgumentError, "give a dict"),
+])
+def test_measurement_lab_refuses_bad_factors(two_factors, factors, error, match):
+    with pytest.raises(error, match=match):
+        MeasurementLab(factors, two_factors)
