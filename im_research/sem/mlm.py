@@ -37,12 +37,13 @@ import numpy as np
 from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
 from .missing import case_scores
 
-__all__ = ["satorra_bentler", "first_order_vcov", "mean_var_measures"]
+__all__ = ["satorra_bentler", "first_order_information", "first_order_vcov",
+           "mean_var_measures"]
 
 
-def first_order_vcov(rams, stats, theta, meanstructure):
-    """``vcov = B₀⁻¹ / N`` with B₀ = Σ_g (N_g/N) S_g'S_g / N_g from the casewise scores at
-    the estimates (lavaan's ``information = "first.order"``)."""
+def first_order_information(rams, stats, theta, meanstructure):
+    """B₀ = Σ_g (N_g/N) S_g'S_g / N_g, the outer product of the casewise scores at the
+    estimates per unit (the "meat" of MLR's sandwich; MLF's information)."""
     N = sum(st.nobs for st in stats)
     B0 = 0.0
     for ram, st in zip(rams, stats):
@@ -52,7 +53,13 @@ def first_order_vcov(rams, stats, theta, meanstructure):
             mu, dm = x.mean(axis=0), np.zeros_like(dm)
         s = case_scores(x, Sigma, mu, dS, dm)
         B0 = B0 + s.T @ s / N
-    return np.linalg.inv(B0) / N
+    return B0
+
+
+def first_order_vcov(rams, stats, theta, meanstructure):
+    """``vcov = B₀⁻¹ / N`` (lavaan's ``information = "first.order"``)."""
+    N = sum(st.nobs for st in stats)
+    return np.linalg.inv(first_order_information(rams, stats, theta, meanstructure)) / N
 
 
 def _duplication(p):

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
-from .missing import case_scores
 from .ml import observed_information
+from .mlm import first_order_information
 
 __all__ = ["robust_vcov_and_scaling", "baseline_scaling", "scaled_measures"]
 
@@ -46,16 +46,8 @@ def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure
     N = sum(st.nobs for st in stats)
     A = observed_information(problem, theta)
     Ainv = np.linalg.inv(A)
-    B0 = np.zeros((npar, npar))
-    tr_h1 = 0.0
-    for ram, st in zip(rams, stats):
-        x = st.data.to_numpy(float)
-        Sigma, mu, dS, dm, _ = ram.delta(theta)
-        if not meanstructure:  # means saturated: centre at the sample means
-            mu, dm = x.mean(axis=0), np.zeros_like(dm)
-        s = case_scores(x, Sigma, mu, dS, dm)
-        B0 += (st.nobs / N) * (s.T @ s / st.nobs)
-        tr_h1 += _h1_trace(x, meanstructure)
+    B0 = first_order_information(rams, stats, theta, meanstructure)
+    tr_h1 = sum(_h1_trace(st.data.to_numpy(float), meanstructure) for st in stats)
     vcov = Ainv @ B0 @ Ainv / N
     tr_h0 = np.trace(B0 @ Ainv)
     c = (tr_h1 - tr_h0) / df if df > 0 else np.nan
