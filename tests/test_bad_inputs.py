@@ -823,3 +823,9 @@ def test_reliability_reports_an_undefined_categorical_omega():
     with pytest.warns(DataWarning, match=r"factor 'f' mixes ordered and continuous items"):
         rel = ir.reliability(res).set_index("factor")
     assert np.isnan(rel.loc["f", "omega"]) and np.isfinite(rel.loc["g", "omega"])
+
+
+def test_group_partial_entry_that_is_not_a_parameter_is_an_argument_error(hs):
+    with pytest.raises(ir.ArgumentError, match="group_partial entry 'abc'"):
+        ir.fit("visual =~ x1 + x2 + x3", data=hs, group="school", group_equal="loadings",
+               group_partial="abc")

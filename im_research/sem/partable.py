@@ -37,7 +37,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from ..errors import ModelSyntaxError
+from ..errors import ArgumentError, ModelSyntaxError
 from .syntax import ParsedModel, parse
 
 __all__ = ["VarInfo", "build_partable", "free_parameter_rows", "check_factor_names",
@@ -242,8 +242,8 @@ def _build_partable(model, *, ngroups: int = 1, std_lv: bool = False, fixed_x: b
     allvars = info.ov + info.lv
     for ge in group_equal:
         if ge not in GROUP_EQUAL_CHOICES:
-            raise ValueError(f"group_equal={ge!r} is not known; choose from "
-                             f"{sorted(GROUP_EQUAL_CHOICES)}")
+            raise ArgumentError(f"group_equal={ge!r} is not known; choose from "
+                                f"{sorted(GROUP_EQUAL_CHOICES)}")
     partial = {_parse_partial(p) for p in group_partial}
     has_user_int = any(f.op == "~1" for f in parsed.formulas)
     meanstructure = meanstructure or has_user_int or any(
@@ -389,8 +389,8 @@ def _parse_partial(text: str, strict: bool = True):
             return (lhs, op, rhs)
     if not strict:
         return None
-    raise ValueError(f"group_partial entry {text!r} is not of the form 'lhs op rhs' "
-                     "(e.g. 'x3 ~1' or 'visual =~ x2')")
+    raise ArgumentError(f"group_partial entry {text!r} is not of the form 'lhs op rhs' "
+                        "(e.g. 'x3 ~1' or 'visual =~ x2')")
 
 
 def _apply_group_equal(rows, info, group_equal, partial, std_lv):
