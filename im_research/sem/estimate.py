@@ -23,7 +23,7 @@ from .constraints import Constraints, bordered_vcov, constrained_fit
 from .ls import LSProblem, ls_fit_measures, ls_vcov, n_minus_one_measures
 from .missing import FIMLProblem, coverage, fiml_robust, fiml_stats, missing_patterns
 from .ml import MLProblem, check_identification, fisher_scoring, observed_information, quasi_newton
-from .mlm import first_order_vcov, satorra_bentler
+from .mlm import first_order_information, first_order_vcov, satorra_bentler
 from .moments import (
     check_columns,
     check_positive_definite,
@@ -34,7 +34,7 @@ from .moments import (
 )
 from .partable import GROUP_EQUAL_CHOICES, check_factor_names, partable_records_and_frame
 from .result import SEMResult
-from .robust import robust_vcov_and_scaling
+from .robust import baseline_scaling, robust_vcov_and_scaling
 from .start import start_values
 from .syntax import ParsedModel, parse
 from .wlsmv import WLSMVEstimate, estimate_wlsmv
@@ -44,10 +44,10 @@ __all__ = ["fit", "growth"]
 _ESTIMATORS = ("ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF", "GLS", "ULS", "WLS", "DWLS")
 _LS = ("GLS", "ULS", "WLS", "DWLS")
 _MLM_TESTS = {"MLM": "satorra.bentler", "MLMV": "scaled.shifted", "MLMVS": "mean.var.adjusted"}
-_MISSING = ("listwise", "fiml")
+_MISSING = ("listwise", "fiml", "ml.x")
 _SE = (None, "standard", "robust.sem", "robust.huber.white", "none")
 _TESTS = (None, "standard", "satorra.bentler", "scaled.shifted", "mean.var.adjusted",
-          "yuan.bentler.mplus")
+          "yuan.bentler", "yuan.bentler.mplus")
 
 
 
@@ -89,7 +89,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         (one group, no mean structure; WLS and DWLS weight by the fourth-moment matrix
         of the raw data; see :mod:`im_research.sem.ls`). ``"WLSMV"`` is the default (and the
         only choice) with ``ordered=``.
-    missing : {"listwise", "fiml", "pairwise"}
+    missing : {"listwise", "fiml", "ml.x", "pairwise"}
         ``"pairwise"`` (with ``ordered=``, lavaan's option for WLSMV): thresholds from each
         item's answers, polychorics from pairwise-present rows.
         ``"listwise"``: rows with missing values are dropped and the number is reported
@@ -98,7 +98,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         :mod:`im_research.sem.missing`). Combined with ``estimator="MLR"`` (lavaan
         ``missing = "ml", estimator = "MLR"``): Huber-White SEs from the casewise scores
         of the incomplete rows, the Yuan-Bentler scaled test with the saturated model at
-        its EM estimates, and lavaan's FIML-corrected robust CFI/TLI/RMSEA.
+        its EM estimates, and lavaan's FIML-corrected robust CFI/TLI/RMSEA. ``"ml.x"``
+        (lavaan's name): FIML that also keeps the rows missing a fixed exogenous
+        covariate (``"fiml"`` removes them, as lavaan's ``"ml"``); the covariates'
+        fixed moments are their EM estimates; ``result.missing`` is then ``"fiml"``.
     std_lv : bool
         Identify factors by fixing their variances to 1 (lavaan ``std.lv``).
     fixed_x : bool
@@ -136,10 +139,12 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     se, test : str, optional
         Override the estimator's standard errors (lavaan ``se =``: "standard",
         "robust.sem", "robust.huber.white", "none") or test (``test =``: "standard",
-        "satorra.bentler", "scaled.shifted", "mean.var.adjusted", "yuan.bentler.mplus");
-        ML-type estimators with complete data. ``estimator="MLM"`` is ``se="robust.sem",
-        test="satorra.bentler"``, ``"MLR"`` is ``"robust.huber.white"`` with
-        ``"yuan.bentler.mplus"``.
+        "satorra.bentler", "scaled.shifted", "mean.var.adjusted", "yuan.bentler",
+        "yuan.bentler.mplus"); ML-type estimators with complete data ("yuan.bentler" is,
+        as in lavaan, the Satorra–Bentler factor when no data are missing).
+        ``estimator="MLM"`` is ``se="robust.sem", test="satorra.bentler"``, ``"MLR"`` is
+        ``"robust.huber.white"`` with ``"yuan.bentler.mplus"``. ``se="bootstrap"`` and
+        ``test="bollen.stine"`` are refused: use :func:`im_research.bootstrap`.
     likelihood : {"normal", "wishart"}
         lavaan's ``likelihood =`` for ML: "wishart" analyses the covariance matrix with
         divisor N − 1 and uses N − 1 in the test statistic, the SEs and the N-based fit
@@ -234,6 +239,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         raise ArgumentError(f"missing={missing!r} is not available yet; use one of {_MISSING}"
                             + (" ('pairwise' is available with ordered=)"
                                if missing == "pairwise" else ""))
+    keep_x_rows = missing == "ml.x"  # FIML that keeps rows missing a fixed covariate
+    if keep_x_rows:
+        missing = "fiml"
     if (data is None) == (cov is None):
         raise DataError("give either data= (raw data) or cov= with nobs= (summary data)")
     if data is not None:
@@ -277,6 +285,14 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                          f"(complete data) so far; with estimator={estimator!r}"
                          f"{' and FIML' if missing == 'fiml' else ''} the information is "
                          f"{own!r}")
+    if se == "bootstrap" or test == "bollen.stine":
+        # lavaan draws with R's random number generator, which numpy cannot replay
+        raise ValueError(
+            f"{'se' if se == 'bootstrap' else 'test'}={se if se == 'bootstrap' else test!r} "
+            "is not available in fit(): fit the model, then call ir.bootstrap(res, "
+            "n_boot=..., seed=...) for bootstrap SEs and CIs (or ir.bootstrap(res, "
+            "indices=...) with resampling indices exported from R to repeat lavaan's "
+            "draws); a Bollen-Stine bootstrap p-value is not available yet")
     if se not in _SE or test not in _TESTS:
         name, value, choices = ("se", se, _SE) if se not in _SE else ("test", test, _TESTS)
         raise ValueError(f"{name}={value!r} is not available; choose one of "
@@ -314,7 +330,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         for gl in group_labels:
             sub = data if gl is None else data[data[group] == gl]
             if missing == "fiml":
-                stats.append(fiml_stats(sub, ov, info.ov_x if fixed_x else [], gl))
+                stats.append(fiml_stats(sub, ov, info.ov_x if fixed_x and not keep_x_rows
+                                        else [], gl))
                 continue
             st = sample_stats_from_data(sub, ov, missing, True, gl,
                                          x=x_all if gl is None else None)
@@ -422,13 +439,15 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         A = observed_information(problem, theta)
         result._robust = {"vcov": np.linalg.inv(A) / problem.ntotal, "c": None}
         if estimator == "MLR":
-            p_ = len(ov)
-            df_b = ngroups * (p_ * (p_ + 1) // 2 + p_ - 2 * p_)
-            result._robust = fiml_robust(problem, rams, stats, theta, npar, ndat - npar, df_b)
+            result._robust = fiml_robust(
+                problem, rams, stats, theta, npar, ndat - npar, ndat - ngroups * (p - px) * 2,
+                [ov.index(v) for v in info.ov_x] if fixed_x else [])
     elif estimator == "MLR":
-        df = ndat - npar
-        vcov, c, *_ = robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, ms)
-        result._robust = {"vcov": vcov, "c": c}
+        x_idx = [ov.index(v) for v in info.ov_x] if fixed_x else []
+        vcov, c, *_ = robust_vcov_and_scaling(problem, rams, stats, theta, npar,
+                                              ndat - npar, ms, x_idx)
+        c_b = baseline_scaling(stats, ndat - ngroups * (p - px) * (2 if ms else 1), ms, x_idx)
+        result._robust = {"vcov": vcov, "c": c, "c_b": c_b}
     elif estimator in _MLM_TESTS:
         ny = p - px
         result._robust = satorra_bentler(
@@ -466,13 +485,15 @@ def _se_and_test(robust, se, test, *, observed, problem, rams, stats, theta, I, 
     """lavaan's ``se =`` / ``test =`` in place of the estimator's own."""
     N, npar = problem.ntotal, len(theta)
     robust = dict(robust) if robust else {"vcov": np.linalg.inv(I) / N, "c": None}
-    sb_tests = ("satorra.bentler", "scaled.shifted", "mean.var.adjusted")
+    # lavaan's "yuan.bentler" trace tr(UΓ) (structured U, unstructured Γ = A1⁻¹B1A1⁻¹) is
+    # the Satorra–Bentler trace when no data are missing
+    sb_tests = ("satorra.bentler", "scaled.shifted", "mean.var.adjusted", "yuan.bentler")
     sb = hw = None
     if se == "robust.sem" or test in sb_tests:
         sb = satorra_bentler(rams, stats, theta, df, df_b, ms, x_idx,
-                             test if test in sb_tests else "satorra.bentler")
+                             test if test in sb_tests[:3] else "satorra.bentler")
     if se == "robust.huber.white" or test == "yuan.bentler.mplus":
-        hw = robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, ms)
+        hw = robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, ms, x_idx)
     if se == "standard":
         info = observed_information(problem, theta) if observed else I
         robust["vcov"] = np.linalg.inv(info) / N
@@ -489,7 +510,12 @@ def _se_and_test(robust, se, test, *, observed, problem, rams, stats, theta, I, 
         if test in sb_tests:
             robust.update({k: sb[k] for k in ("c", "c_b", "test", "tr", "tr_b")})
         elif test == "yuan.bentler.mplus":
+            robust["c_b"] = baseline_scaling(stats, df_b, ms, x_idx)
             robust["c"] = hw[1]
+            if not observed:  # lavaan's h0 trace uses the fit's own (expected) information
+                B0 = first_order_information(rams, stats, theta, ms)
+                robust["c"] = (hw[2] - np.trace(B0 @ np.linalg.inv(I))) / df if df > 0 \
+                    else np.nan
     return robust
 
 

@@ -11,7 +11,8 @@
   Hessian analytic and summed over patterns (``FIMLProblem.observed_information``);
 - the patterns are stacked by their number of observed variables, so each step is a
   batched array operation rather than a loop over patterns;
-- rows with every model variable missing are removed and reported; nothing else is.
+- rows with every model variable missing are removed and reported, and so are rows
+  missing a fixed exogenous covariate, except with ``missing="ml.x"`` (as lavaan).
 
 :func:`missing_patterns` reports the patterns and the coverage (the share of rows
 observing each pair of variables, lavaan's ``lavInspect(fit, "coverage")``).
@@ -29,7 +30,8 @@ from .ml import observed_information
 from .moments import SampleStats
 
 __all__ = ["FIMLProblem", "missing_patterns", "em_saturated", "coverage",
-           "independence_loglik", "fiml_stats"]
+           "independence_loglik", "fiml_stats", "x_marginal_loglik",
+           "x_fiml_loglik"]
 
 
 class _Pattern:
@@ -367,6 +369,26 @@ def independence_loglik(x):
     return ll
 
 
+def x_marginal_loglik(st, x_idx):
+    """Log-likelihood of the fixed exogenous covariates at their (EM) moments, which
+    lavaan subtracts from every log-likelihood of a fixed.x model. As lavaan, every row
+    counts as complete, also under ``missing="ml.x"`` where some rows miss a covariate."""
+    if not len(x_idx):
+        return 0.0
+    k = len(x_idx)
+    logdet = np.linalg.slogdet(st.cov[np.ix_(x_idx, x_idx)])[1]
+    return -st.nobs / 2 * (k * np.log(2 * np.pi) + logdet + k)
+
+
+def x_fiml_loglik(st, x_idx):
+    """FIML log-likelihood of the covariates alone at their EM moments (their part of the
+    baseline model; equal to :func:`x_marginal_loglik` when no covariate is missing)."""
+    if not len(x_idx):
+        return 0.0
+    x = st.data.to_numpy(float)[:, x_idx]
+    return _loglik(_blocks(x), st.cov[np.ix_(x_idx, x_idx)], st.mean[x_idx])
+
+
 def case_scores(x, Sigma, mu, dS, dm):
     """Casewise scores d logl_i / dθ (n x k) of the normal log-likelihood, missing
     values allowed (pattern by pattern; complete data is one pattern)."""
@@ -477,7 +499,7 @@ def _independence_trace(x):
     return tr
 
 
-def fiml_robust(problem, rams, stats, theta, npar, df, df_b):
+def fiml_robust(problem, rams, stats, theta, npar, df, df_b, x_idx=()):
     """MLR with FIML, as lavaan's ``missing = "ml", estimator = "MLR"``.
 
     Returns a dict with ``vcov`` (Huber–White A⁻¹B₀A⁻¹/N: A the observed information,
@@ -489,6 +511,7 @@ def fiml_robust(problem, rams, stats, theta, npar, df, df_b):
     T₃ = the complete-data ML statistic of the estimates against the EM moments and
     c₃ = tr(U W_m⁻¹ W_c W_m⁻¹ U Γ)/df with W_m, W_c the incomplete- and complete-data
     saturated informations, Γ = W_m⁻¹ J W_m⁻¹ and U = W_m − W_mΔ(ΔᵀW_mΔ)⁻¹ΔᵀW_m.
+    With fixed covariates (``x_idx``) their own moments leave the saturated traces.
     """
     from scipy.linalg import block_diag
 
@@ -509,24 +532,33 @@ def fiml_robust(problem, rams, stats, theta, npar, df, df_b):
         B0 += s.T @ s / N
         mu1, Sigma1 = st.mean, st.cov  # the EM estimates of fiml_stats
         A1, B1 = _h1_observed_info(x, Sigma1, mu1)
+        xs = set(x_idx)
+        y = [i for i in range(p) if i not in xs]
+        # fixed covariates: their own means and covariances leave the saturated model
+        keep = np.array([i not in xs for i in range(p)]
+                        + [not (i in xs and j in xs) for i, j in _vech_index(p)])
+        A1, B1 = A1[np.ix_(keep, keep)], B1[np.ix_(keep, keep)]
         A1i = np.linalg.inv(A1)
         tr_h1 += np.trace(B1 @ A1i)
-        tr_b += _independence_trace(x)
-        # FIML-corrected (V3) pieces
+        tr_b += _independence_trace(x[:, y])
+        # FIML-corrected (V3) pieces; the baseline keeps the covariates' EM moments
         T3 += _ml_complete_chisq(n, Sigma1, mu1, Sigma, mu)
-        m_b = np.nanmean(x, axis=0)
-        v_b = np.nanvar(x, axis=0)
-        T3b += _ml_complete_chisq(n, Sigma1, mu1, np.diag(v_b), m_b)
+        m_b, S_b = mu1.copy(), np.diag(np.diag(Sigma1)).astype(float)
+        m_b[y] = np.nanmean(x[:, y], axis=0)
+        S_b[np.ix_(y, y)] = np.diag(np.nanvar(x[:, y], axis=0))
+        S_b[np.ix_(x_idx, x_idx)] = Sigma1[np.ix_(x_idx, x_idx)]
+        T3b += _ml_complete_chisq(n, Sigma1, mu1, S_b, m_b)
         Wm.append(fg * A1)
         Wmi.append(A1i / fg)
-        Wc.append(fg * _complete_info(Sigma1))
+        Wc.append(fg * _complete_info(Sigma1)[np.ix_(keep, keep)])
         Gam.append(A1i @ B1 @ A1i / fg)
-        D.append(_delta_h1(dS, dm))
-        dSb = np.zeros((2 * p, p, p))
-        dmb = np.zeros((2 * p, p))
-        dmb[np.arange(p), np.arange(p)] = 1.0
-        dSb[p + np.arange(p), np.arange(p), np.arange(p)] = 1.0
-        DB.append(_delta_h1(dSb, dmb))
+        D.append(_delta_h1(dS, dm)[keep])
+        k = len(y)
+        dSb = np.zeros((2 * k, p, p))
+        dmb = np.zeros((2 * k, p))
+        dmb[np.arange(k), y] = 1.0
+        dSb[k + np.arange(k), y, y] = 1.0
+        DB.append(_delta_h1(dSb, dmb)[keep])
     vcov = Ainv @ B0 @ Ainv / N
     c = (tr_h1 - np.trace(B0 @ Ainv)) / df if df > 0 else np.nan
     c_b = (tr_h1 - tr_b) / df_b if df_b > 0 else np.nan

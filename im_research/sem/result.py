@@ -17,7 +17,7 @@ from scipy import special as _special
 
 from ..errors import HeywoodWarning, IdentificationError
 from .fitmeasures import compute_fit_measures
-from .missing import independence_loglik
+from .missing import independence_loglik, x_fiml_loglik, x_marginal_loglik
 from .mlm import mean_var_measures
 from .modindices import modification_indices
 from .robust import baseline_scaling, scaled_measures
@@ -283,9 +283,14 @@ class SEMResult:
         N = self.nobs
         override = None
         if hasattr(self._problem, "patterns"):  # FIML: statistics from log-likelihoods
-            ll0 = self._problem.loglik(self.theta)
-            ll1 = sum(st.h1_logl for st in self._stats)
-            llb = sum(independence_loglik(st.data.to_numpy(float)) for st in self._stats)
+            # fixed covariates: their own marginal log-likelihood is subtracted, and the
+            # baseline keeps their joint distribution (lavaan), leaving the y variables
+            xi = [self.observed.index(v) for v in self._info.ov_x] if self.fixed_x else []
+            llx = sum(x_marginal_loglik(st, xi) for st in self._stats)
+            ll0 = self._problem.loglik(self.theta) - llx
+            ll1 = sum(st.h1_logl for st in self._stats) - llx
+            llb = sum(independence_loglik(np.delete(st.data.to_numpy(float), xi, axis=1))
+                      + x_fiml_loglik(st, xi) for st in self._stats) - llx
             override = {"chisq": 2 * (ll1 - ll0), "baseline_chisq": 2 * (ll1 - llb),
                         "logl": ll0, "unrestricted_logl": ll1}
         self.fit_measures = compute_fit_measures(

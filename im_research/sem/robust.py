@@ -18,17 +18,22 @@ import numpy as np
 
 from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
 from .ml import observed_information
-from .mlm import first_order_information
+from .mlm import _duplication, first_order_information
 
 __all__ = ["robust_vcov_and_scaling", "baseline_scaling", "scaled_measures"]
 
 
-def _h1_trace(x, mean_structure):
-    """tr(B1 A1^-1) for the saturated model at the sample moments of ``x`` (N x p)."""
+def _h1_trace(x, mean_structure, x_idx=()):
+    """tr(B1 A1^-1) for the saturated model at the sample moments of ``x`` (N x p).
+
+    With fixed exogenous covariates (``x_idx``) their own moments (means, covariances
+    among them) are dropped from A1 and B1, as lavaan's h1 information does."""
     n, p = x.shape
     d = x - x.mean(axis=0)
     S = d.T @ d / n
     Sinv = np.linalg.inv(S)
+    if len(x_idx):
+        return _h1_trace_fixed_x(d, S, Sinv, mean_structure, x_idx)
     u = d @ Sinv  # rows: S^-1 d_i
     # vech-space score of the covariance part: 0.5 * (u u' - S^-1) (weights handled below)
     # tr(B1 A1^-1) = (1/N) sum_i h_i' A1^-1 h_i with A1 = 0.5 D'(S^-1 (x) S^-1) D;
@@ -40,14 +45,33 @@ def _h1_trace(x, mean_structure):
     return tr
 
 
-def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure):
-    """Return (vcov, c, trace_h1, trace_h0) for an MLR fit."""
+def _h1_trace_fixed_x(d, S, Sinv, mean_structure, x_idx):
+    n, p = d.shape
+    D, rows, cols = _duplication(p)
+    A = 0.5 * D.T @ np.kron(Sinv, Sinv) @ D
+    u = d @ Sinv
+    # casewise score of vech(Sigma): 0.5 vech-dual of Sinv (d d' - S) Sinv
+    h = 0.5 * (u[:, rows] * u[:, cols] - Sinv[rows, cols]) * np.where(rows == cols, 1, 2)
+    xs = set(x_idx)
+    keep = np.array([not (i in xs and j in xs) for i, j in zip(rows, cols)])
+    if mean_structure:
+        A = np.block([[Sinv, np.zeros((p, len(rows)))], [np.zeros((len(rows), p)), A]])
+        h = np.hstack([u, h])
+        keep = np.concatenate([[i not in xs for i in range(p)], keep])
+    A, h = A[np.ix_(keep, keep)], h[:, keep]
+    B = h.T @ h / n
+    return float(np.sum(B * np.linalg.inv(A)))
+
+
+def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure, x_idx=()):
+    """Return (vcov, c, trace_h1, trace_h0) for an MLR fit (``x_idx``: columns of the
+    fixed exogenous covariates)."""
 
     N = sum(st.nobs for st in stats)
     A = observed_information(problem, theta)
     Ainv = np.linalg.inv(A)
     B0 = first_order_information(rams, stats, theta, meanstructure)
-    tr_h1 = sum(_h1_trace(st.data.to_numpy(float), meanstructure) for st in stats)
+    tr_h1 = sum(_h1_trace(st.data.to_numpy(float), meanstructure, x_idx) for st in stats)
     vcov = Ainv @ B0 @ Ainv / N
     tr_h0 = np.trace(B0 @ Ainv)
     c = (tr_h1 - tr_h0) / df if df > 0 else np.nan
@@ -55,12 +79,14 @@ def robust_vcov_and_scaling(problem, rams, stats, theta, npar, df, meanstructure
 
 
 def baseline_scaling(stats, df_b, meanstructure, x_index=()):
-    """Scaling factor of the independence model (free variances, saturated means)."""
+    """Scaling factor of the independence model (free variances, saturated means; the
+    fixed exogenous covariates ``x_index`` keep their sample moments)."""
     tr_h1 = tr_h0 = 0.0
     for st in stats:
         x = st.data.to_numpy(float)
-        tr_h1 += _h1_trace(x, meanstructure)
-        d = x - x.mean(axis=0)
+        tr_h1 += _h1_trace(x, meanstructure, x_index)
+        d = np.delete(x, list(x_index), axis=1)
+        d = d - d.mean(axis=0)
         v = (d ** 2).mean(axis=0)
         # per-variable score of sigma_jj: 0.5 (d^2/v^2 - 1/v); expected info 1/(2 v^2)
         sc = 0.5 * (d ** 2 / v ** 2 - 1 / v)
