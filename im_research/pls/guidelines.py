@@ -14,8 +14,11 @@ results of PLS-SEM", *European Business Review* 31(1), 2–24):
   path's interval excludes 0; R² of .25, .50, .75 weak, moderate, substantial; f² of
   .02, .15, .35 small, medium, large (Cohen 1988).
 
-Q² (blindfolding) and PLSpredict are part of the guidelines but not computed here yet;
-their rows say so.
+- predictive power: Q² by blindfolding (D = 7 unless n is a multiple of 7) above 0
+  (.25 / .50 medium / large); PLSpredict (Shmueli et al. 2019): Q²predict > 0 for every
+  item, then PLS's RMSE against the linear model's: below it for all / most / few / no
+  items means high / medium / low / no predictive power. Both are left out for PLSc
+  fits (their rows say so).
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .predictive import default_distance
+
 __all__ = ["hair_2019"]
 
 HAIR = "Hair et al. (2019, Eur. Bus. Rev. 31(1))"
 HTMT_SRC = "Henseler, Ringle & Sarstedt (2015, J. Acad. Mark. Sci. 43)"
 COHEN = "Cohen (1988); Hair et al. (2019)"
+SHMUELI = "Shmueli et al. (2019, Eur. J. Mark. 53(11))"
 
 
 def _band(value, low, high, labels):
@@ -44,8 +50,9 @@ def _reliability_verdict(v):
     return "exploratory only (.60–.70)" if v >= 0.60 else "below .60"
 
 
-def hair_2019(result, boot=None) -> pd.DataFrame:
-    """The checklist as a DataFrame (see the module docstring).
+def hair_2019(result, boot=None, predict=None) -> pd.DataFrame:
+    """The checklist as a DataFrame (see the module docstring); ``predict`` is a
+    PLSpredict result (by default ``result.predict(seed=0)``: 10 folds × 10 repetitions).
 
     Columns: ``step, criterion, subject, value, threshold, verdict, source``.
     """
@@ -113,14 +120,39 @@ def hair_2019(result, boot=None) -> pd.DataFrame:
     for c, r2 in result.rsquare["r2"].items():
         add("8 explanatory power", "R²", c, r2, ".25 / .50 / .75",
             _band_r2(r2), HAIR)
-    for criterion, threshold in (("Q² (blindfolding)", "> 0"),
-                                 ("PLSpredict vs linear model", "RMSE below the LM's")):
-        rows.append(("10 predictive power", criterion, "all", np.nan, threshold,
-                     "not computed by im-research yet", HAIR))
+    if result.consistent:  # both re-estimate composite scores and their paths
+        for criterion in ("Q² (blindfolding)", "PLSpredict vs linear model"):
+            rows.append(("10 predictive power", criterion, "all", np.nan, "",
+                         "not defined for PLSc: refit with consistent=False", HAIR))
+    else:
+        d = default_distance(result.nobs)
+        for c, q2 in result.blindfolding(d)["q2"].items():
+            add("10 predictive power", f"Q² (blindfolding, D = {d})", c, q2,
+                "> 0 (.25 / .50)", _q2_verdict(q2), HAIR)
+        if predict is None:
+            predict = result.predict(seed=0)
+        for item, r in predict.metrics.iterrows():
+            add("10 predictive power", "Q²predict", f"{item} ({r['construct']})",
+                r["q2_predict"], "> 0", "meets" if r["q2_predict"] > 0 else "fails", SHMUELI)
+            add("10 predictive power", "PLS RMSE − LM RMSE", f"{item} ({r['construct']})",
+                r["pls_rmse"] - r["lm_rmse"], "< 0",
+                "PLS better" if r["pls_rmse"] < r["lm_rmse"] else "LM better", SHMUELI)
+        rows.append(("10 predictive power", "PLSpredict vs linear model",
+                     f"all ({predict.folds} folds × {predict.repetitions} repetitions)",
+                     float(np.mean(predict.metrics["pls_rmse"] < predict.metrics["lm_rmse"])),
+                     "share of items with PLS RMSE < LM's", predict.verdict(), SHMUELI))
     table = pd.DataFrame(rows, columns=["step", "criterion", "subject", "value", "threshold",
                                         "verdict", "source"])
     order = table["step"].str.split(" ").str[0].astype(int)
     return table.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _q2_verdict(q2):
+    if q2 <= 0:
+        return "no predictive relevance (≤ 0)"
+    if q2 >= 0.50:
+        return "large"
+    return "medium" if q2 >= 0.25 else "small"
 
 
 def _effect(f2):

@@ -15,7 +15,16 @@ from .bootstrap import (
     jackknife_counts,
     run,
 )
+from .data import complete
 from .guidelines import hair_2019
+from .predictive import (
+    PLSPredict,
+    blindfolding,
+    default_distance,
+    fit_indices,
+    implied_correlation,
+    plspredict,
+)
 from .quality import htmt, inner_vif, reliability, rsquare
 
 __all__ = ["PLSResult"]
@@ -237,6 +246,114 @@ class PLSResult:
         t = keep.index(self.model.constructs.index(target))
         return float(rsquare(e.C_used, e.B)[t])
 
+    def implied_cor(self) -> pd.DataFrame:
+        """The indicator correlations the saturated model implies (composites keep their
+        items' correlations; PLSc common factors imply ``λλ'`` within the block; see
+        :mod:`im_research.pls.predictive`)."""
+        common = np.array([self.consistent and mode == "A" and len(idx) > 1
+                           for mode, idx in zip(self._spec["modes"], self._blocks())])
+        sigma = implied_correlation(self._S, self._est.W, self._blocks(),
+                                    self.outer["loading"].to_numpy(), self._est.C_used, common)
+        items = list(self.outer["item"])
+        return pd.DataFrame(sigma, index=items, columns=items)
+
+    def fit(self) -> pd.Series:
+        """SRMR, d_ULS and d_G of the saturated model (Henseler et al. 2014; Dijkstra &
+        Henseler 2015), as SmartPLS's "saturated model" and cSEM's ``.saturated = TRUE``.
+
+        Returns
+        -------
+        Series
+            ``srmr`` (Hu & Bentler's < .08 is the usual rule), ``d_uls``, ``d_g``.
+
+        Examples
+        --------
+        >>> import im_research as ir
+        >>> bank = ir.datasets.load("bank_service_profit_chain", reverse_scored=True)
+        >>> res = ir.pls("im =~ im1 + im2 + im3 + im4\\njs =~ js1 + js2 + js3\\njs ~ im", bank)
+        >>> bool(res.fit()["srmr"] < 0.08)
+        True
+        """
+        return pd.Series(fit_indices(self._S, self.implied_cor().to_numpy()))
+
+    def _refuse_plsc(self, what):
+        if self.consistent:
+            raise ArgumentError(f"{what} needs plain PLS (composite scores and their paths); "
+                                "refit with consistent=False")
+
+    def _data(self):
+        return complete(self._raw, self._spec["missing"], list(self.outer["item"]))
+
+    def blindfolding(self, distance=None) -> pd.DataFrame:
+        """Q² by blindfolding: the construct cross-validated redundancy of every
+        endogenous mode A construct (Hair et al. 2017, *Primer* ch. 6; SmartPLS).
+
+        Parameters
+        ----------
+        distance : int, optional
+            Omission distance D (Hair et al. advise 5–10 with n/D not an integer). By
+            default SmartPLS's 7, or when the rows are a multiple of 7 the first of 8,
+            6, 9, 5, 10 that is not. Every D-th data point of the construct's items,
+            counted down each item in turn, is omitted in each of D rounds and predicted
+            from the model re-estimated without it.
+
+        Returns
+        -------
+        DataFrame
+            Per construct ``sse``, ``sso``, ``q2`` (= 1 − SSE/SSO; > 0: predictive
+            relevance; .25 / .50 medium / large).
+
+        Examples
+        --------
+        >>> import im_research as ir
+        >>> bank = ir.datasets.load("bank_service_profit_chain", reverse_scored=True)
+        >>> res = ir.pls("im =~ im1 + im2 + im3 + im4\\njs =~ js1 + js2 + js3\\njs ~ im", bank)
+        >>> bool(res.blindfolding()["q2"].iloc[0] > 0)
+        True
+        """
+        self._refuse_plsc("blindfolding")
+        if distance is None:
+            distance = default_distance(self.nobs)
+        return blindfolding(self._data(), self._spec, self.model.constructs,
+                            self.model.endogenous, self.model.predecessors, distance)
+
+    def predict(self, folds=10, repetitions=10, *, seed=None) -> PLSPredict:
+        """PLSpredict (Shmueli et al. 2016, 2019): k-fold cross-validated predictions
+        of the endogenous items, against the linear-model (LM) benchmark.
+
+        Parameters
+        ----------
+        folds : int
+            k (10 as SmartPLS and seminr).
+        repetitions : int
+            Times the k-fold split is redrawn; metrics are averaged over them.
+        seed : int or numpy.random.Generator, optional
+            Fixes the splits: the same seed gives byte-identical results.
+
+        Returns
+        -------
+        PLSPredict
+            ``metrics`` per endogenous item: RMSE, MAE and Q²predict of PLS, RMSE and MAE
+            of the LM; ``verdict()`` after Shmueli et al. (2019).
+
+        Notes
+        -----
+        Missing cells are mean-replaced (or their rows dropped) once, on all rows,
+        before the split, as in the fit.
+
+        Examples
+        --------
+        >>> import im_research as ir
+        >>> bank = ir.datasets.load("bank_service_profit_chain", reverse_scored=True)
+        >>> res = ir.pls("im =~ im1 + im2 + im3 + im4\\njs =~ js1 + js2 + js3\\njs ~ im", bank)
+        >>> pred = res.predict(10, 2, seed=1)
+        >>> list(pred.metrics.index)
+        ['js1', 'js2', 'js3']
+        """
+        self._refuse_plsc("PLSpredict")
+        return plspredict(self._data(), self._spec, self.model.constructs,
+                          list(self.outer["item"]), folds, repetitions, seed)
+
     def bootstrap(self, n_boot=5000, *, seed=None, indices=None, ci="perc",
                   alpha=0.05) -> PLSBootstrap:
         """Bootstrap standard errors, t values and confidence intervals.
@@ -289,7 +406,7 @@ class PLSResult:
                                 "could not be estimated, so BCa is undefined; use ci='perc'")
         return PLSBootstrap(self, draws, len(idx), failed, alpha, ci, jack)
 
-    def report(self, boot=None) -> pd.DataFrame:
+    def report(self, boot=None, predict=None) -> pd.DataFrame:
         """The reviewer's checklist of Hair et al. (2019): one row per criterion and
         construct, item or path with ``value, threshold, verdict, source``.
 
@@ -297,6 +414,9 @@ class PLSResult:
         ----------
         boot : PLSBootstrap, optional
             Adds the HTMT interval, weight and path significance rows.
+        predict : PLSPredict, optional
+            The PLSpredict rows' source; by default ``self.predict(seed=0)`` (10 folds ×
+            10 repetitions). Q² comes from ``self.blindfolding()``.
 
         Returns
         -------
@@ -314,11 +434,12 @@ class PLSResult:
         >>> table.loc[table["criterion"] == "AVE", ["subject", "verdict"]].to_numpy().tolist()
         [['im', 'meets'], ['js', 'meets']]
         """
-        return hair_2019(self, boot)
+        return hair_2019(self, boot, predict)
 
     def summary(self) -> str:
         """A plain-text report: settings, missing data, paths, R², f², outer model,
-        reliability, HTMT and inner VIFs."""
+        reliability, HTMT and inner VIFs, model fit (SRMR, d_ULS, d_G), Q² and
+        PLSpredict (10 folds × 10 repetitions, seed 0)."""
         m = self.missing
         if m["method"] == "mean":
             miss = (f"mean replacement of {sum(m['cells'].values())} cells"
@@ -340,7 +461,18 @@ class PLSResult:
                  .to_string(),
                  "\nHTMT\n" + self.htmt().round(4).to_string(na_rep=""),
                  "\nFornell–Larcker\n" + self.fornell_larcker().round(4).to_string(na_rep=""),
-                 "\nTotal effects\n" + self.total_effects.round(4).to_string()]
+                 "\nTotal effects\n" + self.total_effects.round(4).to_string(),
+                 "\nModel fit (saturated model)\n" + self.fit().round(4).to_string()]
+        if self.consistent:
+            parts.append("\nQ² and PLSpredict: not defined for PLSc (refit with "
+                         "consistent=False)")
+        else:
+            pred = self.predict(seed=0)
+            d = default_distance(self.nobs)
+            parts += [f"\nQ² (blindfolding, D = {d})\n"
+                      + self.blindfolding(d).round(4).to_string(),
+                      f"\nPLSpredict ({pred.folds} folds × {pred.repetitions} repetitions, "
+                      f"seed 0): {pred.verdict()}\n" + pred.metrics.round(4).to_string()]
         return "\n".join(parts)
 
     def __repr__(self):

@@ -217,7 +217,13 @@ def test_reviewer_report_follows_hair_2019():
     assert row("interval excludes 0", "CUSA -> CUSL")["verdict"] == "significant"
     upper = boot.htmt.loc["LIKE ~ COMP", "ci_upper"]
     assert row("HTMT upper CI limit", "LIKE ~ COMP")["value"] == upper
-    assert row("Q² (blindfolding)", "all")["verdict"] == "not computed by im-research yet"
+    assert row("Q² (blindfolding, D = 7)", "CUSL")["value"] == res.blindfolding().loc[
+        "CUSL", "q2"]
+    pred = res.predict(seed=0)
+    q2p = row("Q²predict", "cusl_1 (CUSL)")
+    assert q2p["value"] == pred.metrics.loc["cusl_1", "q2_predict"] and q2p["verdict"] == "meets"
+    assert row("PLSpredict vs linear model", "all (10 folds × 10 repetitions)")[
+        "verdict"] == pred.verdict()
     # without a bootstrap there are no significance rows
     assert not res.report()["criterion"].str.contains("interval|CI").any()
     ecsi = fitted(ECSI, "mobi").report()
