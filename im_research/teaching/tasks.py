@@ -30,7 +30,7 @@ from ..errors import ArgumentError
 from .exercises import Question
 
 __all__ = ["lesson_tasks", "LessonTasks", "Task", "LESSON01_CANDIDATE_PATHS",
-           "LESSON02_FACTORS"]
+           "LESSON02_FACTORS", "LESSON03_MODEL_A", "LESSON03_CANDIDATE_PATHS"]
 
 # The direct paths that lesson 01's path explorer offers (task q4 asks about them).
 LESSON01_CANDIDATE_PATHS = ("sq ~ js", "sq ~ im", "cs ~ oc", "cs ~ js", "cs ~ im")
@@ -39,6 +39,18 @@ LESSON01_CANDIDATE_PATHS = ("sq ~ js", "sq ~ im", "cs ~ oc", "cs ~ js", "cs ~ im
 LESSON02_FACTORS = {"im": ("im1", "im2", "im3", "im4"), "js": ("js1", "js2", "js3"),
                     "oc": ("oc1", "oc2", "oc3r"), "sq": ("sq1", "sq2", "sq3", "sq4"),
                     "cs": ("cs1", "cs2", "cs3")}
+
+# Lesson 03's rival to Bagozzi's (1980) model ("Model A" of the stored teaching scripts)
+# and the paths its path explorer can add back (task q3 asks about them).
+LESSON03_MODEL_A = """perform =~ PERFORMM
+jobsat =~ JBSATIS1 + JBSATIS2
+achmot =~ ACHMOT1 + ACHMOT2
+tsse =~ T_S_S_E1 + T_S_S_E2
+verbint =~ VERBINTM
+perform ~ tsse
+jobsat ~ perform + achmot + verbint
+"""
+LESSON03_CANDIDATE_PATHS = ("perform ~ achmot", "perform ~ verbint", "jobsat ~ tsse")
 
 
 class Task(Question):
@@ -173,6 +185,40 @@ def _q3_icc2_js(t):
     return float(icc(bank.assign(js_score=js), "js_score", "branch")["icc2"])
 
 
+# ---------------------------------------------------------------------------------------
+# lesson 03: replicating published studies from their summary statistics
+# ---------------------------------------------------------------------------------------
+def _published(name, **changes):
+    from ..survey import datasets
+
+    return datasets.info(name)["model_syntax"], {**datasets.fit_inputs(name), **changes}
+
+
+def _q1_bagozzi_n112(t):
+    from ..sem.estimate import fit
+
+    model, kw = _published("bagozzi1980_salesforce", nobs=112)
+    return float(fit(model, **kw).fit_measures["chisq"])
+
+
+def _q2_direct_reward_commitment(t):
+    from ..sem.estimate import fit
+
+    model, kw = _published("williams_anderson1994")
+    return _std(fit(model + "oc ~ lr\n", **kw), "oc", "~", "lr")
+
+
+def _q3_model_a_smallest_p(t):
+    from ..inference.compare import chisq_difference
+    from ..sem.estimate import fit
+
+    _, kw = _published("bagozzi1980_salesforce")
+    base = fit(LESSON03_MODEL_A, **kw)
+    p = [chisq_difference(fit(LESSON03_MODEL_A + path + "\n", **kw), base)["pvalue"]
+         for path in LESSON03_CANDIDATE_PATHS]
+    return float(min(p))
+
+
 _LESSONS = {
     "01": [
         Question("q1", "Extend the chain to the customer's loyalty and define the indirect "
@@ -218,6 +264,24 @@ _LESSONS = {
                  "Call ir.multilevel.aggregate(bank, ['js1', 'js2', 'js3'], 'branch', "
                  "scale_points=7, name='js') as in section 9 and read 'icc2' of the "
                  "summary.", 0.001),
+    ],
+    "03": [
+        Question("q1", "Refit Bagozzi's published model with nobs=112 instead of 122 (same "
+                 "correlations and SDs). What is the chi-square now (3 decimals)?",
+                 _q1_bagozzi_n112,
+                 "ir.fit(book['model_syntax'], cov=kw['cov'], sd=kw['sd'], nobs=112), "
+                 "then read fit_measures['chisq'].", 0.001),
+        Question("q2", "Add the direct path oc ~ lr to the Williams & Anderson model. What "
+                 "is its standardized estimate (std_all, 3 decimals)?",
+                 _q2_direct_reward_commitment,
+                 "Fit wa['model_syntax'] + 'oc ~ lr\\n' with **kw_wa and read std_all of "
+                 "the oc ~ lr row of params.", 0.001),
+        Question("q3", "In the path explorer, which added path comes closest to a "
+                 "significant improvement over Model A? Enter the p-value of its "
+                 "difference test (2 decimals).",
+                 _q3_model_a_smallest_p,
+                 "Choose each path in the dropdown in turn and read the p-value of the "
+                 "'difference' row; the smallest one is the answer.", 0.005),
     ],
 }
 

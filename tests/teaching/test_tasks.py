@@ -1,11 +1,21 @@
 """The lessons' "your turn" checks: each accepts the answer a student computes with the
 public API (by a route of its own where one exists) and rejects wrong or missing ones."""
 
+from pathlib import Path
+
+import nbformat
+import numpy as np
 import pytest
 
 import im_research as ir
 from im_research.teaching.flagship import fit_flagship, load_flagship_data
-from im_research.teaching.tasks import LESSON01_CANDIDATE_PATHS, LESSON02_FACTORS, lesson_tasks
+from im_research.teaching.tasks import (
+    LESSON01_CANDIDATE_PATHS,
+    LESSON02_FACTORS,
+    LESSON03_CANDIDATE_PATHS,
+    LESSON03_MODEL_A,
+    lesson_tasks,
+)
 from im_research.teaching.widgets import MeasurementLab, PathExplorer
 
 
@@ -122,7 +132,61 @@ def test_lesson02_q3_icc2_of_branch_job_satisfaction(bank, capsys):
     assert repr(t) == "<Lesson 02 tasks: 0/3 correct>"
 
 
+# lesson 03: replicating published studies
+def test_lesson03_q1_chisq_with_n112_from_a_hand_made_covariance_matrix(capsys):
+    book = ir.datasets.info("bagozzi1980_salesforce")
+    kw = ir.datasets.fit_inputs("bagozzi1980_salesforce")
+    sd = np.array([kw["sd"][c] for c in kw["cov"].columns])
+    cov = kw["cov"] * np.outer(sd, sd)  # cor2cov by hand: D R D
+    n112 = ir.fit(book["model_syntax"], cov=cov, nobs=112)
+    n122 = ir.fit(book["model_syntax"], cov=cov, nobs=122)
+    # the prediction the task asks for: N moves chi-square, not the standardized paths
+    np.testing.assert_allclose(n112.params["std_all"], n122.params["std_all"], atol=1e-8)
+    assert n112.fit_measures["chisq"] < n122.fit_measures["chisq"]
+    t = lesson_tasks("03")
+    assert _checked(t.q1, round(n112.fit_measures["chisq"], 3), capsys) == (
+        True, "Correct: q1.\n")
+    assert not _checked(t.q1, round(n122.fit_measures["chisq"], 3), capsys)[0]
+
+
+def test_lesson03_q2_direct_path_from_leader_reward_to_commitment(capsys):
+    wa = ir.datasets.info("williams_anderson1994")
+    kw = ir.datasets.fit_inputs("williams_anderson1994")
+    partial = ir.fit(wa["model_syntax"] + "oc ~ lr", **kw)
+    p = ir.report.paths_table(partial).round(3)
+    std = {(r.lhs, r.rhs): r.std_all for r in p.itertuples()}
+    t = lesson_tasks("03")
+    assert _checked(t.q2, std[("oc", "lr")], capsys)[0]
+    assert not _checked(t.q2, std[("js", "lr")], capsys)[0]
+    # the indirect effect of the lesson's model, a plausible mix-up, is rejected
+    eff = ir.indirect_effects(ir.fit(wa["model_syntax"], **kw), x="lr", y="oc")
+    assert not _checked(t.q2, round(eff["std_all"].iloc[0], 3), capsys)[0]
+
+
+def test_lesson03_q3_smallest_p_value_found_with_the_path_explorer(capsys):
+    kw = ir.datasets.fit_inputs("bagozzi1980_salesforce")
+    explorer = PathExplorer(LESSON03_MODEL_A, None, LESSON03_CANDIDATE_PATHS, **kw)
+    pvalues = {}
+    for path in LESSON03_CANDIDATE_PATHS:
+        explorer.dropdown.value = path
+        pvalues[path] = explorer.table.loc["difference", "pvalue"]
+    capsys.readouterr()  # outside a notebook the explorer's tables go to stdout
+    t = lesson_tasks("03")
+    assert _checked(t.q3, round(min(pvalues.values()), 2), capsys)[0]
+    assert not _checked(t.q3, round(max(pvalues.values()), 2), capsys)[0]
+    t.q3.hint()
+    assert "difference" in capsys.readouterr().out
+    assert repr(t) == "<Lesson 03 tasks: 0/3 correct>"
+
+
+def test_lesson03_notebook_explores_the_model_and_paths_the_task_checks():
+    nb = Path(__file__).resolve().parents[2] / "notebooks/03_replicate_published_study.ipynb"
+    source = "\n".join(c.source for c in nbformat.read(nb, as_version=4).cells)
+    assert LESSON03_MODEL_A.strip() in source
+    assert all(f'"{path}"' in source for path in LESSON03_CANDIDATE_PATHS)
+
+
 @pytest.mark.parametrize("lesson", ["99", 99, True, "intro"])
 def test_unknown_lesson_is_refused_with_the_lessons_that_have_tasks(lesson):
-    with pytest.raises(ir.errors.ArgumentError, match=r"lesson=.* has no tasks.*'01', '02'"):
+    with pytest.raises(ir.errors.ArgumentError, match=r"lesson=.* has no tasks.*'01', '02', '03'"):
         lesson_tasks(lesson)
