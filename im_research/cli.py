@@ -148,7 +148,7 @@ def _cmd_exercise(args) -> int:
         for f in exercises.release_for_students(src, Path(args.out)):
             print(f)
     elif args.action == "grade":
-        table = exercises.grade_notebooks(args.notebooks)
+        table = exercises.grade_notebooks(args.notebooks, course_salt=args.salt)
         table.to_csv(args.out, index=False)
         print(table.to_string(index=False))
     elif args.action == "data":
@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="release", help="output folder or file")
     p.add_argument("--exercise", default="ex01_measurement", help="exercise name (data)")
     p.add_argument("--student", default="", help="student id (data)")
-    p.add_argument("--salt", default="", help="course salt (data)")
+    p.add_argument("--salt", default="", help="course salt (data, grade)")
     p.set_defaults(func=_cmd_exercise)
     p = sub.add_parser("lessons", help="list the lessons, or copy them (with the exercises) "
                                        "into a folder to work in")

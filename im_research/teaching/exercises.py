@@ -16,8 +16,9 @@ the package holds a per-student answer key. Worked solutions for instructors liv
 (:func:`release_for_students`).
 
 Instructors grade a folder of submitted notebooks with :func:`grade_notebooks` (or
-``im-research exercise grade``): each notebook is executed with nbclient and the results
-of the ``check()`` calls are collected into a table.
+``im-research exercise grade``): each notebook is executed in a fresh kernel, the
+answers given to ``check()`` are collected and re-scored against data regenerated in the
+grader's process, so edited verdicts (``ex.results``) earn nothing and are flagged.
 """
 
 from __future__ import annotations
@@ -81,26 +82,69 @@ class Question:
     tolerance: float = 0.01
     _exercise: Exercise = field(default=None, repr=False)
 
+    def _normalise(self, answer):
+        """The answer as a JSON-safe number or text, or an explanation of why it is not one.
+
+        Natural forms are unwrapped: numpy scalars, and a one-element Series, array or list
+        (``p.loc[mask, "std_all"]`` is a Series of one value).
+        """
+        if answer is None or isinstance(answer, str):
+            return answer, None
+        if isinstance(answer, pd.DataFrame):
+            return None, (f"a whole DataFrame ({answer.shape[0]} x {answer.shape[1]}); pick the "
+                          "one cell that answers the question, e.g. df.loc[row, column]")
+        if isinstance(answer, (pd.Series, np.ndarray, list, tuple)):
+            values = np.asarray(answer, dtype=object).ravel()
+            if values.size != 1:
+                return None, (f"{values.size} values; select the single value that answers "
+                              "the question")
+            answer = values[0]
+        if isinstance(answer, np.generic):
+            answer = answer.item()
+        if isinstance(answer, bool) or not isinstance(answer, (int, float, str)):
+            return None, f"a {type(answer).__name__}"
+        if isinstance(answer, float) and not np.isfinite(answer):
+            return None, f"{answer!r}"
+        return answer, None
+
     def _compare(self, answer):
+        """(correct, expected) for an already normalised answer."""
         want = self.expected(self._exercise)
+        if answer is None:
+            return False, want
         if isinstance(want, str):
             return str(answer).strip().lower() == want.lower(), want
-        try:
-            got = float(answer)
-        except (TypeError, ValueError):
+        if isinstance(answer, str):
             return False, want
-        return abs(got - float(want)) <= self.tolerance, want
+        return abs(float(answer) - float(want)) <= self.tolerance, want
 
     def check(self, answer):
-        """Print immediate feedback and record the result; returns True if correct."""
-        ok, _ = self._compare(answer)
-        self._exercise.results[self.name] = bool(ok)
+        """Print immediate feedback and record the answer; returns True if correct.
+
+        The answer itself is recorded (the grader re-scores it from regenerated data); a
+        later wrong answer does not replace an earlier right one.
+        """
+        value, problem = self._normalise(answer)
+        want_kind = "text" if isinstance(self.expected(self._exercise), str) else "a number"
+        if problem is None and want_kind == "a number" and isinstance(value, str):
+            problem = f"text ({value!r})"
+        if problem is not None:
+            print(f"Not yet: {self.name} expected {want_kind}, got {problem}. {self.prompt}")
+            return False
+        ok, _ = self._compare(value)
+        ex = self._exercise
+        # lesson tasks (teaching.tasks) own only ``results``, where the last answer counts
+        keep = getattr(ex, "keep_right_answers", False) and ex.results.get(self.name, False)
+        if ok or not keep:
+            vars(ex).setdefault("answers", {})[self.name] = value
+            ex.results[self.name] = bool(ok)
         if ok:
             print(f"Correct: {self.name}.")
-        elif answer is None:
+        elif value is None:
             print(f"{self.name}: no answer yet. {self.prompt}")
         else:
-            print(f"Not yet: {self.name} = {answer!r} is not right. Try again, or call "
+            kept = " (your earlier right answer is kept)" if ex.results[self.name] else ""
+            print(f"Not yet: {self.name} = {value!r} is not right{kept}. Try again, or call "
                   f".hint().")
         return bool(ok)
 
@@ -118,17 +162,22 @@ class Exercise:
         self.seed = student_seed(name, student_id, course_salt)
         self.data, self._truth = make_data(np.random.default_rng(self.seed))
         self.results: dict[str, bool] = {}
+        self.answers: dict[str, object] = {}
+        # a later wrong re-check does not erase a right answer; an instructor may set False
+        self.keep_right_answers = True
         self.questions = []
         for q in questions:
             q = Question(q.name, q.prompt, q.expected, q.hint_text, q.tolerance, self)
             setattr(self, q.name, q)
             self.questions.append(q)
             self.results[q.name] = False
+            self.answers[q.name] = None
 
     def report(self) -> str:
-        """The results as a marked JSON line (read by the batch grader)."""
+        """The answers and verdicts as a marked JSON line (read by the batch grader, which
+        re-scores the answers itself and only compares the verdicts)."""
         line = RESULT_MARKER + json.dumps({"exercise": self.name, "student": self.student_id,
-                                           "results": self.results})
+                                           "answers": self.answers, "results": self.results})
         print(line)
         return line
 
@@ -141,19 +190,31 @@ class Exercise:
 # exercise definitions
 # ---------------------------------------------------------------------------------------
 def _ex01_data(rng):
-    """Two internal-marketing constructs (training, job satisfaction), 4 items each."""
+    """Two internal-marketing constructs (training, job satisfaction), 4 items each.
+
+    train3 and train4 share some wording (a residual covariance of random size that the
+    two-factor model omits), so the fit - chi-square, CFI - differs between students
+    instead of being perfect for half of them.
+    """
     n = int(rng.integers(250, 400))
-    lam_t = rng.uniform(0.6, 0.85, size=4)
+    # train3, train4 load a little lower: with the wording factor their unique variance
+    # stays >= 0.19, which keeps the misspecified fit away from Heywood cases
+    lam_t = rng.uniform(0.6, [0.85, 0.85, 0.75, 0.75])
     lam_s = rng.uniform(0.6, 0.85, size=4)
     r = rng.uniform(0.3, 0.6)
+    wording = rng.uniform(0.35, 0.5)  # loading of train3, train4 on the shared-wording factor
     eta = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], size=n)
+    shared = rng.normal(size=n)
     cols = {}
     for i, lam in enumerate(lam_t, start=1):
-        cols[f"train{i}"] = lam * eta[:, 0] + rng.normal(scale=np.sqrt(1 - lam ** 2), size=n)
+        extra = wording if i in (3, 4) else 0.0
+        cols[f"train{i}"] = (lam * eta[:, 0] + extra * shared
+                             + rng.normal(scale=np.sqrt(1 - lam ** 2 - extra ** 2), size=n))
     for i, lam in enumerate(lam_s, start=1):
         cols[f"js{i}"] = lam * eta[:, 1] + rng.normal(scale=np.sqrt(1 - lam ** 2), size=n)
     data = pd.DataFrame(cols).round(4)
-    return data, {"n": n, "loadings_training": lam_t, "loadings_js": lam_s, "r": r}
+    return data, {"n": n, "loadings_training": lam_t, "loadings_js": lam_s, "r": r,
+                  "wording": wording}
 
 
 _EX01_MODEL = "training =~ train1 + train2 + train3 + train4\njs =~ js1 + js2 + js3 + js4"
@@ -178,10 +239,11 @@ _EXERCISES = {
         questions=[
             Question("q1", "How many respondents are in your data?",
                      lambda ex: len(ex.data), "len(ex.data) counts the rows.", 0.0),
-            Question("q2", "Fit the two-factor CFA. What is its chi-square degrees of freedom?",
-                     lambda ex: _ex01_fit(ex).fit_measures["df"],
-                     "8 items give 36 variances and covariances; count the free parameters "
-                     "and subtract.", 0.0),
+            Question("q2", "Fit the two-factor CFA. What is its chi-square statistic "
+                     "(2 decimals)?",
+                     lambda ex: _ex01_fit(ex).fit_measures["chisq"],
+                     "res.fit_measures['chisq'] after ir.fit(model, data=ex.data); its df "
+                     "is 36 variances and covariances minus 17 free parameters = 19.", 0.01),
             Question("q3", "What is the CFI of the model (3 decimals)?",
                      lambda ex: _ex01_fit(ex).fit_measures["cfi"],
                      "res.fit_measures['cfi'] after ir.fit(model, data=ex.data).", 0.001),
@@ -249,12 +311,42 @@ def release_for_students(source: Path, target: Path) -> list[Path]:
     return written
 
 
-def grade_notebooks(paths, timeout: int = 300) -> pd.DataFrame:
-    """Execute submitted notebooks and collect their ``ex.report()`` results.
+def _regrade(payload, course_salt):
+    """Score the reported answers against data regenerated here, outside the student's kernel."""
+    ex = start(payload["exercise"], payload["student"], course_salt=course_salt)
+    answers, reported = payload.get("answers") or {}, payload.get("results") or {}
+    row, forged = {}, []
+    for q in ex.questions:
+        value, problem = q._normalise(answers.get(q.name))
+        ok = problem is None and bool(q._compare(value)[0])
+        row[q.name] = int(ok)
+        if bool(reported.get(q.name, False)) != ok:
+            forged.append(q.name)
+    row.update(score=sum(row[q.name] for q in ex.questions), n_questions=len(ex.questions),
+               forged=bool(forged),
+               flags=(f"reported verdicts disagree with the recomputed ones: "
+                      f"{', '.join(forged)}") if forged else "")
+    return row
 
-    Each notebook must create an exercise object named ``ex``; the grader appends a cell
-    ``ex.report()`` and reads the marked line. Returns one row per notebook with
-    ``notebook, exercise, student, score, n_questions, error`` and one column per question.
+
+def grade_notebooks(paths, timeout: int = 300, course_salt: str = "") -> pd.DataFrame:
+    """Execute submitted notebooks and re-score the answers they gave.
+
+    Each notebook runs in a fresh kernel (IPC transport, ``timeout`` seconds per cell) and
+    must create an exercise object named ``ex``; the grader appends ``ex.report()`` and
+    reads the student id and the *answers* from the marked line. It then regenerates that
+    student's data with ``course_salt`` in its own process and scores the answers; the
+    kernel's verdicts are only compared with the recomputed ones, and a disagreement (e.g.
+    an edited ``ex.results``) sets ``forged`` and is explained in ``flags``.
+
+    Returns one row per notebook with ``notebook, exercise, student, score, n_questions,
+    forged, flags, error`` and one column per question (1 = right, 0 = not).
+
+    Examples
+    --------
+    >>> from im_research.teaching.exercises import grade_notebooks
+    >>> grade_notebooks([]).empty
+    True
     """
     import os
     import tempfile
@@ -274,8 +366,12 @@ def grade_notebooks(paths, timeout: int = 300) -> pd.DataFrame:
                 km = KernelManager(kernel_name="python3", **(
                     {"transport": "ipc", "ip": os.path.join(tmp, "kernel")}
                     if os.name == "posix" else {}))
-                NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
-                               resources={"metadata": {"path": str(path.parent)}}).execute()
+                try:
+                    NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
+                                   resources={"metadata": {"path": str(path.parent)}}).execute()
+                finally:  # nbclient leaves a kernel it was given running
+                    if km.has_kernel:
+                        km.shutdown_kernel(now=True)
             text = "".join(o.get("text", "") for o in nb.cells[-1].outputs
                            if o.get("output_type") == "stream")
             if RESULT_MARKER not in text:
@@ -285,9 +381,8 @@ def grade_notebooks(paths, timeout: int = 300) -> pd.DataFrame:
                 raise RuntimeError("the notebook did not create the exercise object `ex`" +
                                    (f" (first error: {errors[0]})" if errors else ""))
             payload = json.loads(text.split(RESULT_MARKER, 1)[1].splitlines()[0])
-            res = payload["results"]
-            row.update(exercise=payload["exercise"], student=payload["student"],
-                       score=sum(res.values()), n_questions=len(res), **res)
+            row.update(exercise=payload["exercise"], student=payload["student"])
+            row.update(_regrade(payload, course_salt))
         except Exception as exc:  # noqa: BLE001 - report every failure in the table
             row["error"] = f"{type(exc).__name__}: {exc}"
         rows.append(row)
