@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import im_research as ir
-from conftest import load_reference, load_reference_data
+from conftest import load_reference, load_reference_data, merge_with_lavaan
 
 HS_VARS = [f"x{i}" for i in range(1, 10)]
 
@@ -69,19 +69,9 @@ def case(request):
     return name, ref, res
 
 
-def _merged(res, ref):
-    theirs = pd.DataFrame(ref["parameter_estimates"])
-    theirs["rhs"] = theirs["rhs"].astype(str).str.replace(" ", "")
-    ours = res.params.copy()
-    ours["rhs"] = ours["rhs"].astype(str).str.replace(" ", "")
-    merged = ours.merge(theirs, on=["lhs", "op", "rhs"], suffixes=("", "_lavaan"),
-                        how="outer", indicator=True)
-    return merged
-
-
 def test_same_parameter_rows(case):
     name, ref, res = case
-    merged = _merged(res, ref)
+    merged = merge_with_lavaan(res, ref)
     missing = merged[merged["_merge"] != "both"][["lhs", "op", "rhs", "_merge"]]
     assert missing.empty, f"{name}: rows differ from lavaan:\n{missing}"
 
@@ -93,7 +83,7 @@ def test_same_parameter_rows(case):
 ])
 def test_parameter_estimates(case, ours, theirs, tol):
     name, ref, res = case
-    m = _merged(res, ref)
+    m = merge_with_lavaan(res, ref)
     m = m[m["_merge"] == "both"]
     a = pd.to_numeric(m[ours], errors="coerce").to_numpy(float)
     b = pd.to_numeric(m[theirs], errors="coerce").to_numpy(float)

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import im_research as ir
-from conftest import load_reference, load_reference_data
+from conftest import lavaan_keys, load_reference, load_reference_data, merge_with_lavaan
 from im_research.errors import DataError, DataWarning, IdentificationError, ModelSyntaxError
 
 HS_VARS = [f"x{i}" for i in range(1, 10)]
@@ -92,24 +92,9 @@ def case(request):
     return name, ref, res
 
 
-def _keys(res, table):
-    """Merge keys; lavaan numbers the groups 1, 2, ... in the order we label them."""
-    keys = ["lhs", "op", "rhs"]
-    if res.ngroups > 1:
-        table["group"] = [res.group_labels[int(g) - 1] for g in table["group"]]
-        keys.append("group")
-    return keys
-
-
-def _merged(res, ref):
-    theirs = pd.DataFrame(ref["parameter_estimates"])
-    return res.params.merge(theirs, on=_keys(res, theirs), suffixes=("", "_lavaan"),
-                            how="outer", indicator=True)
-
-
 def test_same_parameter_rows(case):
     name, ref, res = case
-    m = _merged(res, ref)
+    m = merge_with_lavaan(res, ref)
     odd = m[m["_merge"] != "both"][["lhs", "op", "rhs", "_merge"]]
     assert odd.empty, f"{name}: rows differ from lavaan:\n{odd}"
 
@@ -120,7 +105,7 @@ def test_same_parameter_rows(case):
 ])
 def test_parameter_estimates(case, ours, theirs, tol):
     name, ref, res = case
-    m = _merged(res, ref)
+    m = merge_with_lavaan(res, ref)
     a = pd.to_numeric(m[ours], errors="coerce").to_numpy(float)
     b = pd.to_numeric(m[theirs], errors="coerce").to_numpy(float)
     assert np.array_equal(np.isnan(a), np.isnan(b)), f"{name}: NA pattern of {ours} differs"
@@ -170,7 +155,7 @@ def test_modification_indices(case):
         return
     theirs = pd.DataFrame(ref["modindices"])
     ours = res.modindices()
-    m = ours.merge(theirs, on=_keys(res, theirs), suffixes=("", "_lavaan"))
+    m = ours.merge(theirs, on=lavaan_keys(res, theirs), suffixes=("", "_lavaan"))
     assert len(m) == len(theirs) == len(ours), \
         f"{name}: {len(theirs)} lavaan rows, {len(ours)} ours, {len(m)} matched"
     for a, b in (("mi", "mi_lavaan"), ("epc", "epc_lavaan"), ("sepc_all", "sepc.all")):
@@ -215,7 +200,7 @@ def test_salary_in_rials_is_the_same_fit_rescaled():
     fm = ref["fit_measures"]
     for key in ("chisq", "cfi", "tli", "rmsea", "srmr"):
         assert res.fit_measures[key] == pytest.approx(fm[key], rel=1e-3), key
-    m = _merged(res, ref)
+    m = merge_with_lavaan(res, ref)
     assert np.max(np.abs(m["std_all"] - m["std.all"])) < 1e-4
     b = m.set_index(["lhs", "op", "rhs"])
     k = ("textual", "~", "salary")
@@ -422,7 +407,7 @@ def test_se_none_and_option_checks():
 def test_growth_is_fit_with_lavaans_growth_defaults():
     ref = load_reference("growth")
     res = ir.growth(ref["model_syntax"], data=load_reference_data("Demo.growth.csv"))
-    m = _merged(res, ref)
+    m = merge_with_lavaan(res, ref)
     assert (m["_merge"] == "both").all()
     assert np.max(np.abs(m["est"] - m["est_lavaan"])) < 1e-4
     ints = res.params[(res.params["op"] == "~1") & res.params["lhs"].isin(["t1", "t4"])]
