@@ -27,8 +27,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = ["01_service_profit_chain.ipynb", "02_measurement_quality.ipynb",
-           "03_replicate_published_study.ipynb"]
+LESSONS = ["01_service_profit_chain.ipynb", "03_measurement_quality.ipynb",
+           "14_replicate_published_study.ipynb"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?!\w)")
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?")
