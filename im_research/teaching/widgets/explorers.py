@@ -1,20 +1,4 @@
-"""Interactive notebook widgets (ipywidgets): thin layers over library functions.
-
-Each builder returns an object whose ``.widget`` is displayed in a notebook and whose
-state (``.table``, ``.result``) can be read in tests after setting widget values, so the
-callbacks are tested without a browser.
-
-Examples
---------
->>> import numpy as np, pandas as pd, im_research as ir
->>> from im_research.teaching.widgets import ModIndicesExplorer
->>> rng = np.random.default_rng(0); f = rng.normal(size=200)
->>> df = pd.DataFrame({f"x{i}": f + rng.normal(size=200) for i in range(1, 5)})
->>> ex = ModIndicesExplorer(ir.fit("f =~ x1 + x2 + x3 + x4", data=df))
->>> ex.slider.value = 0.0
->>> len(ex.table) > 0
-True
-"""
+"""The explorers: modification indices, candidate paths, and the measurement lab."""
 
 from __future__ import annotations
 
@@ -63,7 +47,7 @@ class PathExplorer:
     """
 
     def __init__(self, base_model: str, data, paths, **fit_kwargs):
-        from ..sem.estimate import fit
+        from ...sem.estimate import fit
 
         self._fit = lambda model: fit(model, data=data, **fit_kwargs)
         self.base_model, self.data = base_model, data
@@ -78,7 +62,7 @@ class PathExplorer:
         self._update()
 
     def _update(self, change=None):
-        from ..inference.compare import chisq_difference
+        from ...inference.compare import chisq_difference
 
         rows = [("base model", self.base)]
         self.result = self.base
@@ -124,8 +108,8 @@ class MeasurementLab:
     """
 
     def __init__(self, factors, data, **fit_kwargs):
-        from ..errors import ArgumentError, DataError
-        from ..validation import as_frame, as_names
+        from ...errors import ArgumentError, DataError
+        from ...validation import as_frame, as_names
 
         as_frame(data)
         if not isinstance(factors, dict) or not factors:
@@ -161,9 +145,9 @@ class MeasurementLab:
                          for f, items in self.factors.items())
 
     def _update(self, change=None):
-        from ..measurement.reliability import reliability
-        from ..measurement.validity import htmt
-        from ..sem.estimate import fit
+        from ...measurement.reliability import reliability
+        from ...measurement.validity import htmt
+        from ...sem.estimate import fit
 
         too_few = [f for f, items in self.factors.items()
                    if sum(self.boxes[i].value for i in items) < 2]
