@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..errors import DataError
+from ..errors import ArgumentError, DataError
+from ..validation import as_names
 from .scoring import composite_scores, reverse_code
 
 __all__ = ["Scale", "list", "get", "measurement_model", "score", "questionnaire",
@@ -165,34 +166,57 @@ def score(data: pd.DataFrame, names, min_items=0.5, by: str = "construct") -> pd
     return composite_scores(scored, groups, min_items=min_items)
 
 
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
 def questionnaire(names, lang: str = "en", fmt: str = "markdown") -> str:
-    """Render the chosen instruments as a questionnaire in English or Persian (the
-    Persian HTML is right-to-left)."""
+    """Render the chosen instruments as a questionnaire in English or Persian.
+
+    Persian output is right-to-left in both formats, with Persian digits: the HTML is
+    wrapped in ``<div dir='rtl' lang='fa'>``, and so is the Markdown, with blank lines
+    around the content so that JupyterLab (CommonMark) still renders the headings, the
+    response-scale line and the numbered items inside the right-to-left block.
+
+    Examples
+    --------
+    >>> from im_research import scales
+    >>> print(scales.questionnaire("job_satisfaction").splitlines()[0])
+    ## Job satisfaction
+    >>> scales.questionnaire("job_satisfaction", lang="fa").startswith('<div dir="rtl"')
+    True
+    """
     if lang not in ("en", "fa"):
-        raise ValueError("lang must be 'en' or 'fa'")
+        raise ArgumentError(f"lang={lang!r}: use 'en' (English) or 'fa' (Persian)")
     if fmt not in ("markdown", "html"):
-        raise ValueError("fmt must be 'markdown' or 'html'")
-    if isinstance(names, str):
-        names = [names]
+        raise ArgumentError(f"fmt={fmt!r}: use 'markdown' or 'html'")
+    names = as_names(names, "names")
+    if not names:
+        raise ArgumentError("names is empty: give one or more scale names (scales.list())")
+    digits = (lambda text: str(text).translate(_PERSIAN_DIGITS)) if lang == "fa" else str
     parts = []
     number = 0
     for name in names:
         s = get(name)
         title = s.construct if lang == "en" else (s.construct_fa or s.construct)
         labels = s.labels_en if lang == "en" else s.labels_fa
-        scale_text = " | ".join(f"{k + 1} = {lab}" for k, lab in enumerate(labels))
+        scale_text = " | ".join(f"{digits(k + 1)} = {lab}" for k, lab in enumerate(labels))
         rows = []
         for text in s.items[f"text_{lang}"]:
             number += 1
             rows.append((number, text))
         if fmt == "markdown":
             parts.append(f"## {title}\n\n*{scale_text}*\n\n" +
-                         "\n".join(f"{k}. {t} ( 1 … {s.points} )" for k, t in rows))
+                         "\n".join(f"{k}. {t} ({digits(1)} … {digits(s.points)})"
+                                    for k, t in rows))
         else:
-            items_html = "".join(f"<li value='{k}'>{_html.escape(t)}</li>" for k, t in rows)
+            items_html = "".join(f"<li value='{k}'>{_html.escape(t)} "
+                                 f"({digits(1)} … {digits(s.points)})</li>" for k, t in rows)
             parts.append(f"<h2>{_html.escape(title)}</h2><p><em>{_html.escape(scale_text)}"
                          f"</em></p><ol>{items_html}</ol>")
     if fmt == "markdown":
-        return "\n\n".join(parts) + "\n"
+        text = "\n\n".join(parts)
+        if lang == "fa":  # an HTML block ends at a blank line; the Markdown inside renders
+            return f'<div dir="rtl" lang="fa">\n\n{text}\n\n</div>\n'
+        return text + "\n"
     direction = "rtl" if lang == "fa" else "ltr"
     return (f"<div dir='{direction}' lang='{lang}'>" + "".join(parts) + "</div>")

@@ -1,5 +1,6 @@
 """The scale library: instruments as validated data, models, scores, questionnaires."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,35 @@ def test_questionnaire_in_both_languages():
     assert "1. All in all" in en and "Strongly agree" in en and "9." in en
     fa = scales.questionnaire("job_satisfaction", lang="fa", fmt="html")
     assert fa.startswith("<div dir='rtl' lang='fa'>") and "کاملاً موافقم" in fa
+
+
+def test_persian_markdown_renders_right_to_left_with_its_headings_and_items():
+    """JupyterLab renders Markdown as CommonMark: the rtl block must contain the rendered
+    heading, the response-scale line and the numbered items (not raw Markdown text)."""
+    from markdown_it import MarkdownIt
+
+    md = scales.questionnaire(["job_satisfaction", "loyalty"], lang="fa")
+    html = MarkdownIt("commonmark").render(md)
+    assert html.startswith('<div dir="rtl" lang="fa">') and html.rstrip().endswith("</div>")
+    inner = html[len('<div dir="rtl" lang="fa">'):html.rindex("</div>")]
+    assert "<h2>" in inner and "<em>۱ = " in inner and "<ol>" in inner
+    assert "##" not in inner and "(۱ … ۷)" in inner
+    job = scales.get("job_satisfaction")
+    assert inner.count("<li>") == len(job.items) + len(scales.get("loyalty").items)
+    assert job.items["text_fa"].iloc[0] in inner
+    en = scales.questionnaire("job_satisfaction", lang="en")
+    assert "dir=" not in en and "(1 … 7)" in en
+
+
+@pytest.mark.parametrize("kwargs, culprit", [
+    (dict(names="job_satisfaction", lang="de"), "lang='de'"),
+    (dict(names="job_satisfaction", fmt="pdf"), "fmt='pdf'"),
+    (dict(names=[]), "names is empty"),
+    (dict(names=3), "names=3"),
+])
+def test_questionnaire_refuses_bad_arguments_by_name(kwargs, culprit):
+    with pytest.raises(ir.errors.ArgumentError, match=re.escape(culprit)):
+        scales.questionnaire(**kwargs)
 
 
 def test_validation_names_the_problem(tmp_path):
