@@ -30,8 +30,9 @@ from .errors import (
 _LAZY = {
     **dict.fromkeys(["bootstrap", "indirect_effects", "invariance", "lrt", "power",
                      "release_candidates"], "inference"),
-    **dict.fromkeys(["fornell_larcker", "htmt", "htmt_inference", "icc", "item_statistics",
-                     "method_bias", "multilevel", "reliability", "rwg", "rwg_j"],
+    **dict.fromkeys(["fornell_larcker", "higher_order_reliability", "htmt", "htmt_inference",
+                     "icc", "item_statistics", "method_bias", "multilevel", "reliability",
+                     "rwg", "rwg_j"],
                     "measurement"),
     "pls": "pls",
     "plots": "reporting", "report": "reporting",
@@ -79,7 +80,8 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "fit", "growth", "SEMResult", "bootstrap", "indirect_effects", "power", "datasets", "exercises",
-    "models", "scales", "scoring", "simulate", "reliability", "item_statistics", "htmt",
+    "models", "scales", "scoring", "simulate", "reliability", "higher_order_reliability",
+    "item_statistics", "htmt",
     "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j", "quality", "method_bias",
     "multilevel", "report", "plots", "io", "codebook", "anonymize", "invariance", "ordinal",
     "release_candidates", "lrt", "ModelSyntaxError", "DataError", "ArgumentError",

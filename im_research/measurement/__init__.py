@@ -2,8 +2,8 @@
 Fornell–Larcker), common-method bias, and multilevel agreement (ICC, rwg)."""
 
 from .multilevel import icc, rwg, rwg_j
-from .reliability import item_statistics, reliability
+from .reliability import higher_order_reliability, item_statistics, reliability
 from .validity import fornell_larcker, htmt, htmt_inference
 
-__all__ = ["reliability", "item_statistics", "htmt", "htmt_inference", "fornell_larcker",
-           "icc", "rwg", "rwg_j"]
+__all__ = ["reliability", "higher_order_reliability", "item_statistics", "htmt",
+           "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j"]

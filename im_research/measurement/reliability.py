@@ -43,8 +43,8 @@ import pandas as pd
 from ..errors import ArgumentError, DataError, DataWarning
 from ..validation import show
 
-__all__ = ["reliability", "item_statistics", "cronbach_alpha", "omega_categorical",
-           "THRESHOLDS"]
+__all__ = ["reliability", "higher_order_reliability", "item_statistics", "cronbach_alpha",
+           "omega_categorical", "THRESHOLDS"]
 
 THRESHOLDS = {"cr": 0.70, "ave": 0.50, "loading": 0.708, "alpha": 0.70}
 
@@ -97,7 +97,8 @@ def _factor_items(res, where):
     if left_out:
         warnings.warn(f"{where}: factor(s) {left_out} have fewer than two observed indicators "
                       "(a single-item or higher-order factor) and are left out: their "
-                      "reliability cannot be estimated from the model", DataWarning,
+                      "reliability cannot be estimated from the model (for a second-order "
+                      "factor use higher_order_reliability())", DataWarning,
                       stacklevel=3)
     return out
 
@@ -204,3 +205,107 @@ def item_statistics(fit_or_model, data=None, thresholds=None) -> pd.DataFrame:
             rows.append(dict(factor=f, item=item, std_loading=lam[item], item_rest_r=r,
                              alpha_if_deleted=a_del, loading_ok=lam[item] >= th["loading"]))
     return pd.DataFrame(rows)
+
+
+def higher_order_reliability(fit_or_model, factor=None, data=None) -> pd.DataFrame:
+    """Reliability of a second-order factor, as semTools' ``reliabilityL2()``.
+
+    For a second-order factor ``F`` with first-order factors ``f_j`` (second-order
+    loadings γ_j, disturbance variances ψ_j) measured by items (loadings λ_ij,
+    uniquenesses Θ), with φ the model-implied variance of ``F``:
+
+    - ``omega_l1``: the share of the variance of the *sum of all items* due to ``F``,
+      (Σ_i Σ_j λ_ij γ_j)² φ / ((Σ_i Σ_j λ_ij γ_j)² φ + Σ_j (Σ_i λ_ij)² ψ_j + 1ᵀΘ1);
+    - ``partial_omega_l1``: the same without the first-order disturbances in the
+      denominator (the reliability of the sum if the first-order factors were pure
+      facets of ``F``);
+    - ``omega_l2``: the share of the variance of the *sum of the first-order factors*
+      due to ``F``, (Σγ)² φ / ((Σγ)² φ + 1ᵀΨ1).
+
+    As in semTools, all variances are model-implied (raw metric, so ``std_lv=True``
+    changes ``omega_l2``); residual covariances among the items and among the
+    first-order disturbances enter the sums; items loading directly on ``F`` join both
+    sums.
+
+    Parameters
+    ----------
+    fit_or_model : SEMResult or str
+        A fitted single-group model (or a model string with ``data=``).
+    factor : str or list of str, optional
+        The second-order factor(s); by default every factor with a latent indicator.
+    data : DataFrame, optional
+        Data when ``fit_or_model`` is a model string.
+
+    Returns
+    -------
+    DataFrame
+        One row per second-order factor: ``factor, first_order, n_items, omega_l1,
+        omega_l2, partial_omega_l1``.
+
+    Examples
+    --------
+    >>> import im_research as ir
+    >>> pop = ir.simulate.PopulationModel.from_syntax('''tang =~ .8*t1 + .7*t2 + .7*t3
+    ... rel =~ .8*r1 + .7*r2 + .7*r3
+    ... resp =~ .8*p1 + .7*p2 + .7*p3
+    ... sq =~ .8*tang + .7*rel + .6*resp''')
+    >>> data = ir.simulate.draw(pop, 400, seed=1).data
+    >>> rel = ir.higher_order_reliability(ir.fit(pop.syntax(), data=data))
+    >>> rel[["factor", "first_order"]].to_dict("records")
+    [{'factor': 'sq', 'first_order': 'tang, rel, resp'}]
+    """
+    from ..validation import as_names
+
+    res = _resolve(fit_or_model, data)
+    if res.ngroups > 1:
+        raise ArgumentError("higher_order_reliability() works on single-group fits; fit "
+                            "each group")
+    higher = [f for f, inds in res.indicators.items() if any(v in res.latent for v in inds)]
+    if factor is None:
+        chosen = higher
+        if not chosen:
+            raise DataError("the model has no second-order factor (a factor measured by "
+                            "other factors, e.g. 'g =~ visual + textual + speed')")
+    else:
+        chosen = as_names(factor, "factor")
+        for f in chosen:
+            if f not in higher:
+                raise ArgumentError(f"factor={f!r} is not a second-order factor of the model;"
+                                    f" second-order factors: {higher}")
+    p = res.params
+    est = {(r.lhs, r.op, r.rhs): r.est for r in p.itertuples()}
+    loads = p[p["op"] == "=~"]
+    C = res._C[0][0]
+
+    def block_sum(names):  # 1ᵀ M 1 for the (residual) covariances among names
+        rows = p[(p["op"] == "~~") & p["lhs"].isin(names) & p["rhs"].isin(names)]
+        return float(sum(r.est * (1 if r.lhs == r.rhs else 2) for r in rows.itertuples()))
+
+    out = []
+    for f in chosen:
+        inds = res.indicators[f]
+        first = [v for v in inds if v in res.latent]
+        direct = [v for v in inds if v in res.observed]
+        gamma = np.array([est[(f, "=~", j)] for j in first])
+        k = len(res.observed) + res.latent.index(f)
+        phi = C[k, k]  # model-implied: for an endogenous F the "~~" row is its disturbance
+        items = list(dict.fromkeys(loads.loc[loads["lhs"].isin(first), "rhs"]))
+        items = [v for v in items if v in res.observed]
+        both = sorted(set(items) & set(direct))
+        if both:
+            raise ArgumentError(f"item(s) {both} load on {f!r} both directly and through its "
+                                "first-order factors; semTools' reliabilityL2 is undefined")
+        lam = {(j, i): est[(j, "=~", i)] for j in first for i in items if (j, "=~", i) in est}
+        l1 = sum(lam.get((j, i), 0.0) * g for i in items for j, g in zip(first, gamma))
+        unique_l1 = sum(sum(lam.get((j, i), 0.0) for i in items) ** 2 * est[(j, "~~", j)]
+                        for j in first)
+        direct_sum = sum(est[(f, "=~", i)] for i in direct)
+        common_l2 = (direct_sum + gamma.sum()) ** 2 * phi
+        error_l2 = block_sum(first) + block_sum(direct)
+        common_l1 = (direct_sum + l1) ** 2 * phi
+        error_l1 = block_sum(items) + block_sum(direct)
+        out.append(dict(factor=f, first_order=", ".join(first), n_items=len(items) + len(direct),
+                        omega_l1=common_l1 / (common_l1 + unique_l1 + error_l1),
+                        omega_l2=common_l2 / (common_l2 + error_l2),
+                        partial_omega_l1=common_l1 / (common_l1 + error_l1)))
+    return pd.DataFrame(out)

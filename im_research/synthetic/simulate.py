@@ -71,7 +71,16 @@ class PopulationModel:
 
     def __post_init__(self):
         self.factors = list(self.loadings)
-        self.items = [i for f in self.factors for i in self.loadings[f]]
+        # a factor measured by factors (second order): its loadings on them are, for the
+        # data, regressions of the first-order factors on it (standardized, so the
+        # loading is their correlation)
+        self._struct = {y: dict(preds) for y, preds in self.paths.items()}
+        for f, inds in self.loadings.items():
+            for sub, gamma in inds.items():
+                if sub in self.loadings:
+                    self._struct.setdefault(sub, {})[f] = gamma
+        self.items = [i for f in self.factors for i in self.loadings[f]
+                      if i not in self.loadings]
         if len(set(self.items)) != len(self.items):
             raise SimulationError("an item is listed under two factors")
         for f, items in self.loadings.items():
@@ -123,7 +132,7 @@ class PopulationModel:
                                       "model")
             if f in seen:
                 return
-            for x in self.paths.get(f, {}):
+            for x in self._struct.get(f, {}):
                 visit(x, stack | {f})
             seen.add(f)
             order.append(f)
@@ -134,7 +143,7 @@ class PopulationModel:
 
     @property
     def exogenous(self):
-        return [f for f in self.factors if not self.paths.get(f)]
+        return [f for f in self.factors if not self._struct.get(f)]
 
     def _latent_cov(self):
         k = len(self.factors)
@@ -146,7 +155,7 @@ class PopulationModel:
                                       f"({self.exogenous}) can be given correlations")
             phi[idx[a], idx[b]] = phi[idx[b], idx[a]] = r
         for y in self.order:
-            preds = self.paths.get(y)
+            preds = self._struct.get(y)
             if not preds:
                 continue
             j = idx[y]
@@ -174,7 +183,8 @@ class PopulationModel:
         lam = np.zeros((len(self.items), len(self.factors)))
         for j, f in enumerate(self.factors):
             for item, value in self.loadings[f].items():
-                lam[self.items.index(item), j] = value
+                if item not in self.loadings:  # second-order loadings act through factors
+                    lam[self.items.index(item), j] = value
         return lam
 
     def implied_cov(self) -> pd.DataFrame:
@@ -388,7 +398,7 @@ def _structural(pop, z, rng):
     L = np.linalg.cholesky(pop._phi[np.ix_(exo, exo)])
     eta[:, exo] = z[:, exo] @ L.T
     for y in pop.order:
-        preds = pop.paths.get(y)
+        preds = pop._struct.get(y)
         if not preds:
             continue
         beta = np.zeros(k)

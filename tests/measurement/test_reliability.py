@@ -114,3 +114,31 @@ def test_htmt_inference_reports_resamples_it_cannot_use():
         out = ir.htmt_inference("fa =~ a1 + a2\nfb =~ b1 + b2", data, n_boot=20, seed=2,
                                 ordered=True)
     assert len(out) == 1 and np.isfinite(out["ci_upper"]).all()
+
+
+@pytest.mark.parametrize("case", ["second_order", "endogenous_g", "std_lv"])
+def test_higher_order_reliability_equals_semtools_reliabilityL2(case):
+    ref = load_reference("higher_order_reliability")[case]
+    hs = load_reference_data("HolzingerSwineford1939.csv")
+    res = ir.fit(ref["model_syntax"], data=hs, std_lv=ref["std_lv"])
+    row = ir.higher_order_reliability(res).set_index("factor").loc["g"]
+    expected = ref["reliabilityL2"]
+    assert row["first_order"] == "visual, textual, speed" and row["n_items"] == 9
+    assert row["omega_l1"] == pytest.approx(expected["omegaL1"], abs=1e-5)
+    assert row["omega_l2"] == pytest.approx(expected["omegaL2"], abs=1e-5)
+    assert row["partial_omega_l1"] == pytest.approx(expected["partialOmegaL1"], abs=1e-5)
+    # omega at level 1 can only lose to its partial version (disturbances add error)
+    assert row["omega_l1"] < row["partial_omega_l1"]
+
+
+def test_higher_order_reliability_names_what_is_wrong():
+    hs = load_reference_data("HolzingerSwineford1939.csv")
+    first = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
+    with pytest.raises(ir.errors.DataError, match="no second-order factor"):
+        ir.higher_order_reliability(ir.fit(first, data=hs))
+    res = ir.fit(first + "g =~ visual + textual + speed\n", data=hs)
+    with pytest.raises(ir.errors.ArgumentError, match="factor='visual' is not a second-order"):
+        ir.higher_order_reliability(res, factor="visual")
+    # reliability() leaves g out and points to the right function
+    with pytest.warns(ir.errors.DataWarning, match="higher_order_reliability"):
+        ir.reliability(res)

@@ -134,3 +134,34 @@ def test_population_from_syntax_matches_dict_form():
     assert np.allclose(a.implied_cov().to_numpy(), POP.implied_cov().to_numpy())
     with pytest.raises(SimulationError, match="needs one population value"):
         PopulationModel.from_syntax("f =~ x1 + .7*x2")
+
+
+SECOND_ORDER = """tang =~ .8*t1 + .7*t2 + .7*t3
+rel =~ .8*r1 + .7*r2 + .7*r3
+resp =~ .8*p1 + .7*p2 + .7*p3
+sq =~ .8*tang + .7*rel + .6*resp
+cs =~ .8*c1 + .8*c2 + .7*c3
+cs ~ .5*sq
+"""
+
+
+def test_a_second_order_factor_acts_through_its_first_order_factors():
+    """A factor measured by factors: the first-order factors are latent (no data columns)
+    and correlate through the second-order factor; its loadings are their std_all."""
+    pop = PopulationModel.from_syntax(SECOND_ORDER)
+    assert pop.items == ["t1", "t2", "t3", "r1", "r2", "r3", "p1", "p2", "p3",
+                         "c1", "c2", "c3"]
+    sigma = pop.implied_cov()
+    # t1 <- tang <- sq -> rel -> r1 ; c1 <- cs <- sq -> resp -> p1
+    assert sigma.loc["t1", "r1"] == pytest.approx(.8 * .8 * .7 * .8)
+    assert sigma.loc["c1", "p1"] == pytest.approx(.8 * .5 * .6 * .8)
+    assert sigma.loc["t1", "t2"] == pytest.approx(.8 * .7)
+    assert pop.exogenous == ["sq"]
+    truth = pop.truth().set_index(["lhs", "op", "rhs"])["std_all"]
+    assert truth[("sq", "=~", "resp")] == .6
+    sim = draw(pop, 20_000, seed=7)
+    assert list(sim.data.columns) == ["id"] + pop.items
+    res = ir.fit(pop.syntax(), data=sim.data)
+    est = res.params.set_index(["lhs", "op", "rhs"])["std_all"]
+    diffs = (est[truth.index] - truth).abs()
+    assert diffs.max() < 0.03, diffs.sort_values().tail(3)
