@@ -108,6 +108,7 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
                 " implied covariance matrix"
     it = 0
     H_inv = None  # BFGS inverse Hessian, started from the Fisher information
+    stalled = 0  # successive steps cut below 1/64: scoring is running along a ridge
     for it in range(1, max_iter + 1):
         # Fisher scoring far from the optimum; near it, BFGS started from the expected
         # information picks up the curvature that misfit adds (superlinear convergence)
@@ -134,6 +135,12 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
         else:
             return theta, F, g, I, bool(np.max(np.abs(g)) < 1e-6), it, "line search failed"
         dF = F - Fc
+        # Far from the optimum the information can turn near-singular (a factor variance
+        # heading to zero) and the scoring steps run away along a ridge, each cut to a
+        # sliver; give up early so that the caller's quasi-Newton fallback starts afresh.
+        stalled = stalled + 1 if alpha < 1 / 64 and not use_bfgs else 0
+        if stalled >= 5:
+            return theta, F, g, I, False, it, "Fisher scoring stalled (steps cut to slivers)"
         if use_bfgs:
             s_k, y_k = cand - theta, gc - g
             sy = s_k @ y_k

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from .simulate import PopulationModel
 
 __all__ = ["CanonicalModel", "service_profit_chain", "berry_employee_as_customer",
-           "integrated_marketing", "internal_branding", "im_programme_two_waves"]
+           "integrated_marketing", "internal_branding", "im_programme_two_waves",
+           "servqual_loyalty"]
 
 
 @dataclass
@@ -142,3 +143,31 @@ def im_programme_two_waves(effect: float = 0.5) -> CanonicalModel:
                            syntax)
     model.effect = effect
     return model
+
+
+def servqual_loyalty() -> CanonicalModel:
+    """Customers' perceived service quality as a second-order factor over the five
+    SERVQUAL dimensions (Parasuraman, Zeithaml & Berry 1988; perceptions only, the
+    ``servqual`` scale of :mod:`im_research.scales`), driving loyalty.
+
+    Teaching defaults: the four "people" dimensions that staff deliver reflect overall
+    quality strongly (reliability .85, responsiveness .80, assurance .80, empathy .70),
+    the premises and brochures less (tangibles .50); quality -> loyalty .50, and
+    empathy has a small effect of its own on loyalty (.15) that a second-order model
+    without it misses.
+    """
+    dims = {"tan": .50, "rel": .85, "res": .80, "ass": .80, "emp": .70}
+    item_loadings = {"tan": (.72, .70, .66), "rel": (.82, .80, .74), "res": (.80, .76, .72),
+                     "ass": (.78, .80, .74), "emp": (.80, .76, .68)}
+    loadings = {d: {f"sq_{d}{k + 1}": lam for k, lam in enumerate(item_loadings[d])}
+                for d in dims}
+    loadings["sq"] = dims
+    loadings["loy"] = {"loy1": .84, "loy2": .80, "loy3": .74}
+    pop = PopulationModel(loadings=loadings, paths={"loy": {"sq": .50, "emp": .15}})
+    syntax = "".join(f"{d} =~ " + " + ".join(loadings[d]) + "\n" for d in dims) + (
+        "sq =~ tan + rel + res + ass + emp   # overall service quality (second order)\n"
+        "loy =~ loy1 + loy2 + loy3\n"
+        "loy ~ sq\n")
+    return CanonicalModel("servqual_loyalty",
+                          "SERVQUAL's five dimensions under overall service quality -> "
+                          "loyalty (customers)", pop, syntax)

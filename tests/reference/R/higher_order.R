@@ -26,3 +26,13 @@ for (name in names(cases)) {
                       reliabilityL2 = as.list(rel))
 }
 write_ref(out, "higher_order_reliability")
+
+# A one-factor model of 15 SERVQUAL items whose true structure has five dimensions (data:
+# im_research's servqual_loyalty() population, draw(n=450, seed=3, points=7, skew=-0.4)).
+# Fisher scoring from the default starts runs away along a ridge here (a factor variance
+# heading to zero); lavaan's nlminb converges. Regression case for that fallback.
+SQ <- read.csv(file.path(DATA_DIR, "servqual_sim_seed3.csv"))
+SQ_ONE <- paste0("sq =~ ", paste(grep("^sq_", names(SQ), value = TRUE), collapse = " + "),
+                 "\nloy =~ loy1 + loy2 + loy3\nloy ~ sq\n")
+write_ref(fit_block(sem(SQ_ONE, data = SQ), "sem(SQ_ONE, data = SQ)", SQ_ONE),
+          "servqual_one_factor")
