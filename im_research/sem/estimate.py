@@ -317,11 +317,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                          "available with estimator='ML', the expected information and "
                          "complete data so far; "
                          "simple equalities (a == b or a shared label) work everywhere")
-    if estimator in _LS and (ngroups > 1 or missing != "listwise" or ms or
-                                        (fixed_x and info.ov_x)):
-        raise ValueError(f"estimator={estimator!r} is available for one group without a "
-                         "mean structure, missing values or fixed exogenous covariates so "
-                         "far; use estimator='ML' (or 'MLR') for this model")
+    if estimator in _LS and (missing != "listwise" or (fixed_x and info.ov_x)):
+        raise ValueError(f"estimator={estimator!r} is available without missing values or "
+                         "fixed exogenous covariates so far; use estimator='ML' (or 'MLR') "
+                         "for this model")
 
     # sample statistics
     if data is not None:
@@ -394,7 +393,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     elif estimator in _LS or wishart:
         for st in stats:  # lavaan: least squares and the Wishart likelihood use divisor N-1
             st.cov = st.cov * st.nobs / (st.nobs - 1)
-        problem = (LSProblem(rams, stats, estimator) if estimator in _LS
+        problem = (LSProblem(rams, stats, estimator, ms) if estimator in _LS
                    else MLProblem(rams, stats))
     else:
         problem = MLProblem(rams, stats)
@@ -470,8 +469,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             x_idx=[ov.index(v) for v in info.ov_x] if fixed_x else [])
     result._finalise()
     if estimator in _LS:
-        result.fit_measures = ls_fit_measures(result.fit_measures, problem,
-                                              result._implied[0][0], npar)
+        result.fit_measures = ls_fit_measures(result.fit_measures, problem, theta, npar)
     elif wishart:  # chi-squares (N - 1) F
         fm, k = result.fit_measures, (problem.ntotal - 1) / problem.ntotal
         result.fit_measures = n_minus_one_measures(fm, k * fm["chisq"],

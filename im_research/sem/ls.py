@@ -1,22 +1,24 @@
 """Least-squares estimators for continuous data: ``estimator="GLS"``, ``"ULS"``,
-``"WLS"`` and ``"DWLS"``, as lavaan 0.6 computes them (one group, no mean structure).
+``"WLS"`` and ``"DWLS"``, as lavaan 0.6 computes them, with groups and mean structures.
 
-All minimise ``F = (s − σ(θ))' W (s − σ(θ))`` over the non-duplicated covariances
-(vech, lavaan's order) with
+All minimise, in every group g, ``F_g = (s − σ(θ))' W (s − σ(θ))`` over the sample
+moments s — the means (with a mean structure, as lavaan adds for groups) and the
+non-duplicated covariances (vech, lavaan's order) — with
 
-- GLS: ``W = ½ D'(S⁻¹ ⊗ S⁻¹)D`` (the normal-theory weight at the sample covariance), so
-  that ``F = ½ tr[(S⁻¹(S − Σ))²]``;
+- GLS: the normal-theory weight at the sample moments, ``S⁻¹`` for the means and
+  ``½ D'(S⁻¹ ⊗ S⁻¹)D`` for the covariances, so that ``F = ½ tr[(S⁻¹(S − Σ))²] +
+  (x̄ − μ)'S⁻¹(x̄ − μ)``;
 - ULS: ``W = I``;
 - WLS (ADF): ``W = Γ⁻¹`` and DWLS: ``W = diag(Γ)⁻¹``, with Γ the fourth-moment matrix
-  of the raw data (divisor N).
+  of the raw data (divisor N; with means, their block and the third-moment blocks).
 
-The baseline (independence) model is fitted with the same W; standard errors use
-lavaan's ``se = "standard"``:
-``(Δ'WΔ)⁻¹ / (N − 1)`` for all four (for ULS and DWLS this is lavaan's convention, not
-a distribution-free standard error). As lavaan, S is the unbiased covariance matrix
-(divisor N − 1), ``chisq = (N − 1) F``, and RMSEA, CN, MFI and ECVI use N − 1. There is
-no likelihood: ``logl``, AIC and BIC are NaN, and the ULS statistic has no p-value. GFI
-uses the estimator's own W.
+As lavaan, S is the unbiased covariance matrix (divisor N_g − 1) and the statistic is
+``chisq = Σ_g (N_g − 1) F_g``; RMSEA, CN, MFI and ECVI use N − 1. The baseline
+(independence) model — free means and variances in every group — is fitted with the same
+weights. Standard errors use lavaan's ``se = "standard"``: ``(Σ_g (N_g − 1) Δ_g'W_gΔ_g)⁻¹``
+(for ULS and DWLS this is lavaan's convention, not a distribution-free standard error).
+There is no likelihood: ``logl``, AIC and BIC are NaN, and the ULS statistic has no
+p-value. GFI uses the estimator's own weights.
 
 Examples
 --------
@@ -32,7 +34,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+from scipy import linalg, special
 
 from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block
 from .mlm import _duplication, _gamma
@@ -42,43 +44,57 @@ __all__ = ["LSProblem", "ls_vcov", "ls_fit_measures", "n_minus_one_measures"]
 
 class LSProblem:
     """The least-squares discrepancy with the ``evaluate`` interface of ``MLProblem``:
-    returns (F, gradient of F, I) where ``2 I`` is the Gauss-Newton Hessian Δ'WΔ·2."""
+    returns (F, gradient of F, I), F scaled so that ``N F`` is lavaan's statistic and ``2 I``
+    the Gauss-Newton Hessian."""
 
-    def __init__(self, rams, stats, estimator):
-        if len(stats) != 1:
-            raise ValueError(f"estimator={estimator!r} is available for one group so far")
+    def __init__(self, rams, stats, estimator, meanstructure=False):
         self.rams, self.stats = rams, stats
         self.estimator = estimator
-        self.ntotal = stats[0].nobs
+        self.ms = bool(meanstructure)
+        self.ntotal = sum(st.nobs for st in stats)
         self.npar = rams[0].npar
         p = stats[0].cov.shape[0]
         self.D, self.rows, self.cols = _duplication(p)
-        self.s = stats[0].cov[self.rows, self.cols]
-        self.W = self.weight(stats[0].cov)
-        # lavaan: chisq = (N - 1) F, reported through fit()'s N * F convention
-        self.k = (self.ntotal - 1) / self.ntotal
+        self.blocks = []  # per group: sample moments, weight, (N_g − 1) / N
+        for st in stats:
+            s = st.cov[self.rows, self.cols]
+            if self.ms:
+                s = np.concatenate([st.mean, s])
+            self.blocks.append((s, self.weight(st), (st.nobs - 1) / self.ntotal))
 
-    def weight(self, S):
+    def weight(self, st):
+        nmom = len(self.rows) + (st.cov.shape[0] if self.ms else 0)
         if self.estimator == "ULS":
-            return np.eye(len(self.rows))
+            return np.eye(nmom)
         if self.estimator in ("WLS", "DWLS"):
-            x = self.stats[0].data.to_numpy(float)
-            gamma = _gamma(x, False, self.rows, self.cols)
+            gamma = _gamma(st.data.to_numpy(float), self.ms, self.rows, self.cols)
             return np.linalg.inv(gamma) if self.estimator == "WLS" else \
                 np.diag(1 / np.diag(gamma))
-        Sinv = np.linalg.inv(S)
-        return 0.5 * self.D.T @ np.kron(Sinv, Sinv) @ self.D
+        Sinv = np.linalg.inv(st.cov)
+        W = 0.5 * self.D.T @ np.kron(Sinv, Sinv) @ self.D
+        return linalg.block_diag(Sinv, W) if self.ms else W
+
+    def moments(self, g, theta):
+        """The implied moments of group g and their Jacobian Δ (moments × parameters)."""
+        Sigma, mu, dS, dm, _ = self.rams[g].delta(theta)
+        sigma, Delta = Sigma[self.rows, self.cols], dS[:, self.rows, self.cols].T
+        if self.ms:
+            sigma, Delta = np.concatenate([mu, sigma]), np.vstack([dm.T, Delta])
+        return sigma, Delta
 
     def evaluate(self, theta, info=True):
-        Sigma, _, dS, _, _ = self.rams[0].delta(theta)
-        if not np.all(np.isfinite(Sigma)):
-            return np.inf, None, None
-        e = self.s - Sigma[self.rows, self.cols]
-        Delta = dS[:, self.rows, self.cols].T
-        We = self.W @ e
-        F = self.k * float(e @ We)
-        grad = -2 * self.k * Delta.T @ We
-        I = self.k * Delta.T @ self.W @ Delta if info else None
+        F, grad = 0.0, np.zeros(self.npar)
+        I = np.zeros((self.npar, self.npar)) if info else None
+        for g, (s, W, k) in enumerate(self.blocks):
+            sigma, Delta = self.moments(g, theta)
+            if not np.all(np.isfinite(sigma)):
+                return np.inf, None, None
+            e = s - sigma
+            We = W @ e
+            F += k * float(e @ We)
+            grad -= 2 * k * Delta.T @ We
+            if info:
+                I += k * Delta.T @ W @ Delta
         return F, grad, I
 
     def objective(self, theta):
@@ -86,18 +102,20 @@ class LSProblem:
 
 
 def ls_vcov(problem, theta):
-    """lavaan's ``se = "standard"`` for least squares: ``(Δ'WΔ)⁻¹ / (N − 1)``."""
-    _, _, dS, _, _ = problem.rams[0].delta(theta)
-    Delta = dS[:, problem.rows, problem.cols].T
-    return np.linalg.inv(Delta.T @ problem.W @ Delta) / (problem.ntotal - 1)
+    """lavaan's ``se = "standard"`` for least squares: ``(Σ_g (N_g − 1) Δ_g'W_gΔ_g)⁻¹``."""
+    info = sum((k * problem.ntotal) * Delta.T @ W @ Delta
+               for (s, W, k), (_, Delta) in zip(
+                   problem.blocks, (problem.moments(g, theta)
+                                    for g in range(len(problem.blocks)))))
+    return np.linalg.inv(info)
 
 
-def n_minus_one_measures(fm, T, TB, npar):
-    """Fit measures from the statistics ``T`` and ``TB`` (baseline) with N − 1 where
-    lavaan uses it (least-squares estimators and ``likelihood = "wishart"``): p-values,
-    incremental indices, RMSEA block, CN, MFI and ECVI."""
+def n_minus_one_measures(fm, T, TB, npar, ngroups=1):
+    """Fit measures from the statistics ``T`` and ``TB`` (baseline) with N − G where
+    lavaan uses it (least-squares estimators and ``likelihood = "wishart"``; G groups):
+    p-values, incremental indices, RMSEA block (× √G, as lavaan), CN, MFI and ECVI."""
     fm = fm.copy()
-    df, dfB, n1 = fm["df"], fm["baseline_df"], fm["ntotal"] - 1
+    df, dfB, n1 = fm["df"], fm["baseline_df"], fm["ntotal"] - ngroups
     fm["chisq"], fm["baseline_chisq"] = T, TB
     fm["pvalue"], fm["baseline_pvalue"] = pchisq_upper(T, df), pchisq_upper(TB, dfB)
     inc = incremental_indices(T, df, TB, dfB)
@@ -105,7 +123,7 @@ def n_minus_one_measures(fm, T, TB, npar):
         fm[k] = inc[k]
     fm["nnfi"] = inc["tli"]
     (fm["rmsea"], fm["rmsea_ci_lower"], fm["rmsea_ci_upper"], fm["rmsea_pvalue"],
-     fm["rmsea_notclose_pvalue"]) = rmsea_block(T, df, n1)
+     fm["rmsea_notclose_pvalue"]) = rmsea_block(T, df, n1, ngroups)
     if df > 0 and T > 0:
         fm["cn_05"] = special.chdtri(df, 0.05) / (T / n1) + 1
         fm["cn_01"] = special.chdtri(df, 0.01) / (T / n1) + 1
@@ -114,27 +132,32 @@ def n_minus_one_measures(fm, T, TB, npar):
     return fm
 
 
-def ls_fit_measures(fm, problem, Sigma, npar):
+def ls_fit_measures(fm, problem, theta, npar):
     """Replace the likelihood-based entries of an ML fit-measure Series (computed with
     ``F`` = the LS discrepancy, so chisq, SRMR, ... are already right) by their
     least-squares versions: baseline model, incremental indices, RMSEA, GFI family; logl,
     AIC and BIC become NaN (no likelihood)."""
-    N = problem.ntotal
-    s, W = problem.s, problem.W
-    diag = np.flatnonzero(problem.rows == problem.cols)
-    # independence model: the best diagonal Sigma under W (a linear least-squares problem)
-    X = np.zeros((len(s), len(diag)))
-    X[diag, np.arange(len(diag))] = 1.0
-    b = np.linalg.solve(X.T @ W @ X, X.T @ W @ s)
-    e_b = s - X @ b
+    p = problem.stats[0].cov.shape[0]
+    n_means = p if problem.ms else 0
+    diag = np.concatenate([np.arange(n_means),
+                           n_means + np.flatnonzero(problem.rows == problem.cols)])
+    TB = num = den = 0.0
+    for g, (s, W, k) in enumerate(problem.blocks):
+        # independence model: free means and variances, the best under W (linear LS)
+        X = np.zeros((len(s), len(diag)))
+        X[diag, np.arange(len(diag))] = 1.0
+        e_b = s - X @ np.linalg.solve(X.T @ W @ X, X.T @ W @ s)
+        TB += k * problem.ntotal * float(e_b @ W @ e_b)
+        e = s - problem.moments(g, theta)[0]
+        num += k * float(e @ W @ e)
+        den += k * float(s @ W @ s)
     fm = fm.copy()
-    fm["baseline_df"] = len(s) - len(diag)
-    fm = n_minus_one_measures(fm, fm["chisq"], (N - 1) * float(e_b @ W @ e_b), npar)
-    for k in ("logl", "unrestricted_logl", "aic", "bic", "bic2"):
-        fm[k] = np.nan
-    e = s - Sigma[problem.rows, problem.cols]
-    gfi = 1 - float(e @ W @ e) / float(s @ W @ s)
-    nel, df = len(s), fm["df"]
+    fm["baseline_df"] = len(problem.blocks) * (len(problem.blocks[0][0]) - len(diag))
+    fm = n_minus_one_measures(fm, fm["chisq"], TB, npar, len(problem.blocks))
+    for key in ("logl", "unrestricted_logl", "aic", "bic", "bic2"):
+        fm[key] = np.nan
+    gfi = 1 - num / den
+    nel, df = len(problem.blocks) * len(problem.blocks[0][0]), fm["df"]
     fm["gfi"] = gfi
     fm["agfi"] = 1 - (nel / df) * (1 - gfi) if df > 0 else 1.0
     fm["pgfi"] = (df / nel) * gfi

@@ -341,8 +341,8 @@ def test_estimator_limits_are_explained():
             ir.fit(HS_MODEL, cov=hs[HS_VARS].cov(), nobs=301, estimator=est)
     with pytest.raises(ValueError, match="complete data"):
         ir.fit(HS_MODEL, data=hs, estimator="MLM", missing="fiml")
-    with pytest.raises(ValueError, match="mean structure"):
-        ir.fit(HS_MODEL, data=hs, estimator="GLS", meanstructure=True)
+    with pytest.raises(ValueError, match="fixed exogenous covariates"):
+        ir.fit(HS_MODEL + "visual ~ sex\n", data=hs, estimator="GLS")
     with pytest.raises(ValueError, match="information='observed'"):
         ir.fit(HS_MODEL, data=hs, estimator="MLM", information="observed")
     with pytest.raises(ValueError, match="information='expected'.*'observed'"):
