@@ -88,6 +88,28 @@ def _ml_score_info(res, ext, theta, ntot):
     return grad, info
 
 
+def _ls_score_info(res, ext, theta, ntot):
+    """Gradient of lavaan's fmin (Σ_g (N_g − 1) F_g / 2N) and its expected information
+    Σ_g (N_g/N) Δ_g'W_gΔ_g (group weights N_g/N, as lavaan) of the extended model, for the
+    least-squares estimators (the weights W_g come from the data only: the fit's are
+    reused)."""
+    grad = np.zeros(ntot)
+    info = np.zeros((ntot, ntot))
+    problem = res._problem
+    rows, cols = problem.rows, problem.cols
+    for g, (s, W, k) in enumerate(problem.blocks):
+        ram = _ram.RAM(ext[ext["group"] == g].to_dict("records"), res.observed, res.latent,
+                       ntot)
+        Sigma, mu, dS, dm, _ = ram.delta(theta)
+        sigma, Delta = Sigma[rows, cols], dS[:, rows, cols].T
+        if problem.ms:
+            sigma, Delta = np.concatenate([mu, sigma]), np.vstack([dm.T, Delta])
+        WD = W @ Delta
+        grad -= k * WD.T @ (s - sigma)
+        info += res._stats[g].nobs / res.nobs * Delta.T @ WD
+    return grad, info
+
+
 def modification_indices(res, min_mi=0.0, sort=True):
     """Modification indices of a fitted model.
 
@@ -115,9 +137,6 @@ def modification_indices(res, min_mi=0.0, sort=True):
     if any(not c.simple for c in res._parsed.constraints):
         raise NotImplementedError("modification indices for models with constraints other "
                                   "than a == b are not available yet")
-    if res.estimator in ("GLS", "ULS", "WLS", "DWLS"):
-        raise NotImplementedError(f"modification indices for estimator={res.estimator!r} "
-                                  "are not available yet; refit with estimator='ML'")
     npar = res.npar
     rows_out = []
     base = pt[pt["op"] != ":="].copy()
@@ -144,6 +163,8 @@ def modification_indices(res, min_mi=0.0, sort=True):
     N = res.nobs
     if res.estimator == "WLSMV":
         grad, info = gradient_and_information(res, ext, theta, ntot)
+    elif res.estimator in ("GLS", "ULS", "WLS", "DWLS"):
+        grad, info = _ls_score_info(res, ext, theta, ntot)
     else:
         grad, info = _ml_score_info(res, ext, theta, ntot)
     I11 = info[:npar, :npar]

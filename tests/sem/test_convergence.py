@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import load_reference, load_reference_data, merge_with_lavaan
 
 import im_research as ir
+from conftest import load_reference, load_reference_data, merge_with_lavaan
 
 
 def test_a_one_factor_model_of_five_dimensional_items_reaches_lavaans_optimum():

@@ -76,9 +76,8 @@ CASES = {
                            int_ov_free=False, int_lv_free=True),
     "hs_multigroup_from_cov": lambda: dict(**_school_matrices(), group_equal=("loadings",)),
 }
-# modification indices are refused (not yet) for composites, GLS/ULS and constraints
-NO_MI = {"hs_formative", "hs_cfa_gls", "hs_cfa_uls", "hs_cfa_wls", "hs_cfa_dwls",
-         "hs_constraint_linear",
+# modification indices are refused (not yet) for composites and general constraints
+NO_MI = {"hs_formative", "hs_constraint_linear",
          "hs_constraint_nonlinear", "hs_constraint_active", "hs_constraint_inactive"}
 
 
