@@ -28,8 +28,8 @@ from .errors import (
 # pull in scipy.stats, matplotlib and the rest: name -> the subpackage that provides it
 # (an attribute of it, or its submodule of that name).
 _LAZY = {
-    **dict.fromkeys(["bootstrap", "indirect_effects", "invariance", "lrt", "power",
-                     "release_candidates"], "inference"),
+    **dict.fromkeys(["bollen_stine", "bootstrap", "indirect_effects", "invariance", "lrt",
+                     "power", "release_candidates"], "inference"),
     **dict.fromkeys(["fornell_larcker", "higher_order_reliability", "htmt", "htmt_inference",
                      "icc", "item_statistics", "method_bias", "multilevel", "reliability",
                      "rwg", "rwg_j"],
@@ -79,7 +79,8 @@ def __dir__():
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "fit", "growth", "SEMResult", "bootstrap", "indirect_effects", "power", "datasets", "exercises",
+    "fit", "growth", "SEMResult", "bootstrap", "bollen_stine", "indirect_effects", "power",
+    "datasets", "exercises",
     "models", "scales", "scoring", "simulate", "reliability", "higher_order_reliability",
     "item_statistics", "htmt",
     "htmt_inference", "fornell_larcker", "icc", "rwg", "rwg_j", "quality", "method_bias",

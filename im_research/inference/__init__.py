@@ -2,10 +2,10 @@
 (``lrt``) and measurement invariance. Imports ``sem`` (and ``synthetic`` for power), never
 the layers above."""
 
-from .bootstrap import bootstrap
+from .bootstrap import bollen_stine, bootstrap
 from .compare import lrt
 from .effects import indirect_effects
 from .invariance import invariance, release_candidates
 from .power import power
 
-__all__ = ["bootstrap", "lrt", "indirect_effects", "invariance", "release_candidates", "power"]
+__all__ = ["bootstrap", "bollen_stine", "lrt", "indirect_effects", "invariance", "release_candidates", "power"]

@@ -43,7 +43,8 @@ from scipy import stats
 from ..errors import ArgumentError, DataError, DataWarning
 from ..validation import as_count, as_number, check_fitted, seed_sequence
 
-__all__ = ["bootstrap", "BootstrapResult", "percentile_interval"]
+__all__ = ["bootstrap", "BootstrapResult", "bollen_stine", "BollenStineResult",
+           "percentile_interval"]
 
 _CI_TYPES = ("perc", "bca", "bca_simple", "norm")
 
@@ -122,9 +123,9 @@ class _Refitter:
         vals[free] = theta[self.pt_pid[free]]
         return evaluate_definitions(self._codes, self.label_rows, vals)
 
-    def refit_many(self, rows):
-        """Batched refits of a single-group model: ``rows`` is (B, n) row indices.
-        Returns a list of estimate vectors (None where a draw failed)."""
+    def _batch_moments(self, rows):
+        """Sample moments (divisor n) of a stack of single-group resamples ``rows`` (B, n):
+        (n, covariances (B, p, p), means (B, p) or None without a mean structure)."""
         from ..sem.batch import BatchML
 
         if self._batch is None:
@@ -134,8 +135,13 @@ class _Refitter:
         mean = xb.mean(axis=1)
         dev = xb - mean[:, None, :]
         cov = np.einsum("bni,bnj->bij", dev, dev) / n
-        theta, ok, _ = self._batch.fit(self.theta0, cov,
-                                       mean if self.meanstructure[0] else None)
+        return n, cov, mean if self.meanstructure[0] else None
+
+    def refit_many(self, rows):
+        """Batched refits of a single-group model: ``rows`` is (B, n) row indices.
+        Returns a list of estimate vectors (None where a draw failed)."""
+        _, cov, mean = self._batch_moments(rows)
+        theta, ok, _ = self._batch.fit(self.theta0, cov, mean)
         return [np.concatenate([th, self.definitions(th)]) if good else None
                 for th, good in zip(theta, ok)]
 
@@ -162,8 +168,23 @@ class _Refitter:
 
     jackknife_chunk = 1000  # rows per batched jackknife step
 
-    def refit(self, row_sets):
-        """Estimates for one resample given per-group row indices; None if it fails."""
+    def chisq_many(self, rows):
+        """ML chi-squares (n·F) of batched refits of a single-group model, ``rows`` (B, n);
+        NaN where a draw fails."""
+        n, cov, mean = self._batch_moments(rows)
+        theta, ok, _ = self._batch.fit(self.theta0, cov, mean)
+        F = self._batch.evaluate(theta, cov, mean, np.linalg.slogdet(cov)[1], info=False)[0]
+        return list(np.where(ok & np.isfinite(F), n * F, np.nan))
+
+    def chisq(self, row_sets):
+        """The ML chi-square (N·F) of one resample given per-group row indices; NaN if the
+        refit fails."""
+        fitted = self._refit_ml(row_sets)
+        return np.nan if fitted is None else fitted[0].ntotal * fitted[2]
+
+    def _refit_ml(self, row_sets):
+        """ML refit of one resample given per-group row indices: (problem, theta, F), or
+        None when it fails."""
         from ..sem.ml import MLProblem, fisher_scoring
         from ..sem.moments import SampleStats
 
@@ -185,7 +206,13 @@ class _Refitter:
             return None
         if not ok or not np.isfinite(F) or np.max(np.abs(g / 2)) > 1e-3:
             return None
-        return np.concatenate([theta, self.definitions(theta)])
+        return problem, theta, F
+
+    def refit(self, row_sets):
+        """Estimates for one resample given per-group row indices; None if it fails."""
+        fitted = self._refit_ml(row_sets)
+        return None if fitted is None else np.concatenate([fitted[1],
+                                                           self.definitions(fitted[1])])
 
 
 class _WLSMVRefitter(_Refitter):
@@ -239,9 +266,10 @@ class _WLSMVRefitter(_Refitter):
         return [self.refit([np.delete(all_rows, i)]) for i in range(start, stop)]
 
 
-def _run_chunk(refitter, seeds, sizes, indices_chunk):
+def _run_chunk(refitter, seeds, sizes, indices_chunk, statistic="estimates"):
     """Refit a chunk of draws (in a worker: one BLAS thread, as small matrices gain
-    nothing from more and two workers would oversubscribe two cores)."""
+    nothing from more and two workers would oversubscribe two cores); ``statistic`` is
+    "estimates" (vectors, None where a draw fails) or "chisq" (NaN where it fails)."""
     from threadpoolctl import threadpool_limits
 
     out = []
@@ -253,6 +281,10 @@ def _run_chunk(refitter, seeds, sizes, indices_chunk):
             else:
                 rng = np.random.default_rng(ss)
                 row_sets.append([rng.integers(0, n, size=n) for n in sizes])
+        if statistic == "chisq":
+            if len(sizes) == 1:
+                return refitter.chisq_many([r[0] for r in row_sets])
+            return [refitter.chisq(rows) for rows in row_sets]
         if len(sizes) == 1:
             return refitter.refit_many([r[0] for r in row_sets])
         for rows in row_sets:
@@ -381,31 +413,7 @@ def bootstrap(fit, n_boot: int = 1000, seed=None, ci: str = "perc", level: float
     _check_bootstrappable(fit)
     refitter = _WLSMVRefitter(fit) if fit.estimator == "WLSMV" else _Refitter(fit)
     sizes = [len(x) for x in refitter.x]
-    if indices is not None:
-        if fit.ngroups > 1:
-            raise ArgumentError("indices= is supported for single-group models only")
-        idx = np.asarray(indices)
-        n = sizes[0]
-        if idx.ndim != 2 or idx.shape[1] != n:
-            raise ArgumentError(f"indices must have shape (n_boot, {n}); got {idx.shape}")
-        if not np.issubdtype(idx.dtype, np.integer):
-            raise ArgumentError("indices must be integers")
-        if idx.min() >= 1 and idx.max() == n:
-            idx = idx - 1  # 1-based (R) indices
-        if idx.min() < 0 or idx.max() >= n:
-            raise ArgumentError(f"indices must lie in 0..{n - 1} (or 1..{n} from R)")
-        n_boot = idx.shape[0]
-        seeds = [None] * n_boot
-        per_draw_rows = [[row] for row in idx]
-    else:
-        seed = seed_sequence(seed)
-        n_boot = as_count(n_boot, "n_boot", minimum=2,
-                          hint="the number of resamples, e.g. n_boot=1000")
-        seeds = seed.spawn(n_boot)
-        per_draw_rows = None
-    chunks = [(seeds[i:i + chunk_size],
-               None if per_draw_rows is None else per_draw_rows[i:i + chunk_size])
-              for i in range(0, n_boot, chunk_size)]
+    n_boot, chunks = _draw_chunks(fit, sizes, n_boot, seed, indices, chunk_size)
     show = (n_boot >= 500) if progress is None else progress
     results = _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot)
     rows = _param_rows(fit)
@@ -431,7 +439,145 @@ def bootstrap(fit, n_boot: int = 1000, seed=None, ci: str = "perc", level: float
                            level)
 
 
-def _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot):
+@dataclass
+class BollenStineResult:
+    """The Bollen–Stine bootstrap test: ``chisq`` and ``df`` of the fitted model, the
+    bootstrap ``pvalue`` (share of successful draws whose chi-square exceeds ``chisq``),
+    ``boot_chisq`` (the successful draws), ``n_boot`` and ``n_failed``."""
+
+    chisq: float
+    df: int
+    pvalue: float
+    boot_chisq: np.ndarray
+    n_boot: int
+    n_failed: int
+
+    def summary(self) -> str:
+        q = np.percentile(self.boot_chisq, [50, 95])
+        return (f"Bollen-Stine bootstrap: chi-square({self.df}) = {self.chisq:.3f}, "
+                f"bootstrap p = {self.pvalue:.3f} ({len(self.boot_chisq)} draws, "
+                f"{self.n_failed} failed); under the model the bootstrap chi-square has "
+                f"median {q[0]:.2f} and 95th percentile {q[1]:.2f}")
+
+    def __repr__(self):
+        return f"<BollenStineResult: {self.summary()}>"
+
+
+def bollen_stine(fit, n_boot: int = 1000, seed=None, indices=None, n_jobs: int = 1,
+                 client=None, progress: bool | None = None,
+                 chunk_size: int = 100) -> BollenStineResult:
+    """Bollen–Stine bootstrap p-value of the model's chi-square (lavaan's
+    ``test = "bollen.stine"``).
+
+    The data are first transformed so that the model holds exactly in them (Bollen &
+    Stine 1992): each group's centred rows are multiplied by S^(-1/2) Σ̂^(1/2) (symmetric
+    square roots; S with divisor N) and moved to the implied means μ̂. Resamples of the
+    transformed rows are refitted by ML; the p-value is the share of successful draws
+    whose chi-square exceeds the model's, as lavaan reports it. Use it when the items are
+    not normal and the sample is too small for a scaled test.
+
+    Parameters
+    ----------
+    fit : SEMResult
+        An ML-family fit (``"ML"``, ``"MLR"``, ``"MLM"``, ...) of complete raw data,
+        without exogenous observed covariates or constraints other than equalities.
+    n_boot : int
+        Number of resamples (lavaan's default is 1000).
+    seed : int, numpy.random.Generator or SeedSequence
+        Seed of the draws' random streams (required unless ``indices`` is given).
+    indices : array-like (n_boot, n), optional
+        Resampling row indices (0-based, or 1-based from R), to reproduce lavaan's draws.
+    n_jobs, client, progress, chunk_size
+        As in :func:`bootstrap`.
+
+    Returns
+    -------
+    BollenStineResult
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, im_research as ir
+    >>> rng = np.random.default_rng(3); f = rng.normal(size=(200, 1))
+    >>> x = pd.DataFrame(f + rng.normal(size=(200, 4)), columns=["x1", "x2", "x3", "x4"])
+    >>> bs = ir.bollen_stine(ir.fit("f =~ x1 + x2 + x3 + x4", data=x), n_boot=100, seed=1)
+    >>> 0 <= bs.pvalue <= 1
+    True
+    """
+    check_fitted(fit, "fit", "bollen_stine()")
+    if fit.estimator not in ("ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF"):
+        raise ArgumentError(f"bollen_stine() tests the ML chi-square; this model was fitted "
+                            f"with estimator={fit.estimator!r}. Refit it with estimator='ML' "
+                            "(for ordered items use the scaled tests of WLSMV)")
+    _check_bootstrappable(fit)
+    if fit.fixed_x and fit._info.ov_x:
+        raise ArgumentError(
+            f"bollen_stine() with exogenous observed covariates {fit._info.ov_x} is not "
+            "available (their sample moments are fixed at the original values); refit with "
+            "fixed_x=False")
+    if progress is not None and not isinstance(progress, bool):
+        raise ArgumentError(f"progress={progress!r} must be True, False or None")
+    chunk_size = as_count(chunk_size, "chunk_size", minimum=1)
+    refitter = _Refitter(fit)
+    transformed = []
+    for g, x in enumerate(refitter.x):
+        Sigma = fit._implied[g][0]
+        dev = x - x.mean(axis=0)
+        S = dev.T @ dev / len(x)
+        X = dev @ _sym_power(S, -0.5) @ _sym_power(Sigma, 0.5)
+        mu = fit._implied[g][1]
+        transformed.append(X + mu if refitter.meanstructure[g] and mu is not None else X)
+    refitter.x = transformed
+    sizes = [len(x) for x in transformed]
+    n_boot, chunks = _draw_chunks(fit, sizes, n_boot, seed, indices, chunk_size)
+    show = (n_boot >= 500) if progress is None else progress
+    boot = np.asarray(_execute(refitter, sizes, chunks, n_jobs, client, show, n_boot,
+                               statistic="chisq"), float)
+    ok = boot[np.isfinite(boot)]
+    if len(ok) < 2:
+        raise DataError(f"only {len(ok)} of {n_boot} Bollen-Stine draws converged")
+    chisq = float(fit.fit_measures["chisq"])
+    return BollenStineResult(chisq, int(fit.fit_measures["df"]),
+                             float(np.mean(ok > chisq)), ok, n_boot, n_boot - len(ok))
+
+
+def _sym_power(A, power):
+    """A symmetric positive-definite matrix to ``power`` via its eigenvalues (lavaan's
+    ``lav_matrix_symmetric_sqrt`` for ±1/2)."""
+    values, vectors = np.linalg.eigh(A)
+    return (vectors * values ** power) @ vectors.T
+
+
+def _draw_chunks(fit, sizes, n_boot, seed, indices, chunk_size):
+    """The draws as chunks of (seed streams, fixed row indices or None): one stream per
+    draw from ``seed``, or the rows of ``indices`` (0-based, or 1-based from R)."""
+    if indices is not None:
+        if fit.ngroups > 1:
+            raise ArgumentError("indices= is supported for single-group models only")
+        idx = np.asarray(indices)
+        n = sizes[0]
+        if idx.ndim != 2 or idx.shape[1] != n:
+            raise ArgumentError(f"indices must have shape (n_boot, {n}); got {idx.shape}")
+        if not np.issubdtype(idx.dtype, np.integer):
+            raise ArgumentError("indices must be integers")
+        if idx.min() >= 1 and idx.max() == n:
+            idx = idx - 1  # 1-based (R) indices
+        if idx.min() < 0 or idx.max() >= n:
+            raise ArgumentError(f"indices must lie in 0..{n - 1} (or 1..{n} from R)")
+        n_boot = idx.shape[0]
+        seeds = [None] * n_boot
+        per_draw_rows = [[row] for row in idx]
+    else:
+        seed = seed_sequence(seed)
+        n_boot = as_count(n_boot, "n_boot", minimum=2,
+                          hint="the number of resamples, e.g. n_boot=1000")
+        seeds = seed.spawn(n_boot)
+        per_draw_rows = None
+    return n_boot, [(seeds[i:i + chunk_size],
+                     None if per_draw_rows is None else per_draw_rows[i:i + chunk_size])
+                    for i in range(0, n_boot, chunk_size)]
+
+
+def _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot, statistic="estimates"):
     bar = None
     if show:
         from tqdm.auto import tqdm
@@ -439,7 +585,7 @@ def _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot):
     results = []
     if client is None and n_jobs == 1:
         for seeds, idx in chunks:
-            out = _run_chunk(refitter, seeds, sizes, idx)
+            out = _run_chunk(refitter, seeds, sizes, idx, statistic)
             results.extend(out)
             if bar is not None:
                 bar.update(len(out))
@@ -451,7 +597,7 @@ def _execute(refitter, sizes, chunks, n_jobs, client, show, n_boot):
         with parallel_config(backend=backend, n_jobs=jobs,
                              inner_max_num_threads=1 if backend == "loky" else None):
             parallel = Parallel(return_as="generator")
-            for out in parallel(delayed(_run_chunk)(refitter, seeds, sizes, idx)
+            for out in parallel(delayed(_run_chunk)(refitter, seeds, sizes, idx, statistic)
                                 for seeds, idx in chunks):
                 results.extend(out)
                 if bar is not None:

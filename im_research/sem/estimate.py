@@ -144,7 +144,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         as in lavaan, the Satorra–Bentler factor when no data are missing).
         ``estimator="MLM"`` is ``se="robust.sem", test="satorra.bentler"``, ``"MLR"`` is
         ``"robust.huber.white"`` with ``"yuan.bentler.mplus"``. ``se="bootstrap"`` and
-        ``test="bollen.stine"`` are refused: use :func:`im_research.bootstrap`.
+        ``test="bollen.stine"`` are refused: use :func:`im_research.bootstrap` and
+        :func:`im_research.bollen_stine` on the fitted model (same draws as lavaan's
+        given its resampling indices).
     likelihood : {"normal", "wishart"}
         lavaan's ``likelihood =`` for ML: "wishart" analyses the covariance matrix with
         divisor N − 1 and uses N − 1 in the test statistic, the SEs and the N-based fit
@@ -292,7 +294,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             "is not available in fit(): fit the model, then call ir.bootstrap(res, "
             "n_boot=..., seed=...) for bootstrap SEs and CIs (or ir.bootstrap(res, "
             "indices=...) with resampling indices exported from R to repeat lavaan's "
-            "draws); a Bollen-Stine bootstrap p-value is not available yet")
+            "draws), and ir.bollen_stine(res, n_boot=..., seed=...) for the Bollen-Stine "
+            "bootstrap p-value")
     if se not in _SE or test not in _TESTS:
         name, value, choices = ("se", se, _SE) if se not in _SE else ("test", test, _TESTS)
         raise ValueError(f"{name}={value!r} is not available; choose one of "
