@@ -8,4 +8,5 @@ from .effects import indirect_effects
 from .invariance import invariance, release_candidates
 from .power import power
 
-__all__ = ["bootstrap", "bollen_stine", "lrt", "indirect_effects", "invariance", "release_candidates", "power"]
+__all__ = ["bootstrap", "bollen_stine", "lrt", "indirect_effects", "invariance",
+           "release_candidates", "power"]
