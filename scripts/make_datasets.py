@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from im_research import models
+from im_research.synthetic.linkage import simulate_linkage
 from im_research.synthetic.models import service_profit_chain
 from im_research.synthetic.simulate import discretize, draw, to_csv_bytes
 
@@ -495,6 +496,92 @@ def hr_release(out: Path):
         "missing_codes": ["*: suppressed quasi-identifier"], "variables": variables})
 
 
+# Our own item wording for the linkage surveys (employees, then customers).
+LINKAGE_ITEMS = {
+    "im1": ("im", "Branch management explains what good service means here.",
+            "مدیریت شعبه توضیح می‌دهد که خدمت خوب در اینجا یعنی چه."),
+    "im2": ("im", "I get the training I need to serve our customers.",
+            "آموزشی را که برای خدمت به مشتریانمان لازم دارم می‌گیرم."),
+    "im3": ("im", "Good service is noticed and rewarded in this branch.",
+            "خدمت خوب در این شعبه دیده می‌شود و پاداش می‌گیرد."),
+    "im4": ("im", "We hear about new products before our customers do.",
+            "از محصولات جدید پیش از مشتریان باخبر می‌شویم."),
+    "com1": ("com", "I feel that this bank's problems are my own.",
+             "احساس می‌کنم مشکلات این بانک مشکلات خودم است."),
+    "com2": ("com", "I am proud to tell others where I work.",
+             "با افتخار به دیگران می‌گویم کجا کار می‌کنم."),
+    "com3": ("com", "I would be happy to spend the rest of my career here.",
+             "خوشحال می‌شوم بقیهٔ دوران کاری‌ام را اینجا بگذرانم."),
+    "sat1": ("sat", "Overall, I am satisfied with this branch.",
+             "در مجموع از این شعبه راضی هستم."),
+    "sat2": ("sat", "The staff here handle my requests well.",
+             "کارکنان اینجا به درخواست‌هایم به‌خوبی رسیدگی می‌کنند."),
+    "sat3": ("sat", "This branch lives up to what I expect from a bank.",
+             "این شعبه همان چیزی است که از یک بانک انتظار دارم."),
+    "loy1": ("loy", "I will keep my accounts at this branch.",
+             "حساب‌هایم را در این شعبه نگه می‌دارم."),
+    "loy2": ("loy", "I would recommend this branch to friends.",
+             "این شعبه را به دوستانم پیشنهاد می‌کنم."),
+    "loy3": ("loy", "This branch is my first choice for new services.",
+             "برای خدمات جدید، این شعبه نخستین انتخاب من است."),
+}
+LINKAGE_CONSTRUCTS = {
+    "im": "employee perception of internal marketing in the branch (its branch mean is the "
+          "branch's service climate)",
+    "com": "affective commitment (structure after Allen & Meyer 1990)",
+    "sat": "customer satisfaction with the branch",
+    "loy": "customer loyalty intentions (Zeithaml et al. 1996 structure)",
+}
+
+
+def bank_branch_linkage(out: Path):
+    """Two linked surveys: employees and customers of 60 branches (issue #13)."""
+    rng = np.random.default_rng(20261203)
+    n_branches = 60
+    employees = rng.integers(6, 19, size=n_branches)
+    customers = rng.integers(15, 36, size=n_branches)
+    employees[16], customers[42] = 2, 4  # two branches too small to aggregate or link
+    sim = simulate_linkage(n_branches, employees, customers, seed=rng, icc_im=0.25, points=5)
+    truth = sim.truth
+    seed_note = ("SYNTHETIC data drawn by scripts/make_datasets.py with "
+                 "im_research.synthetic.linkage.simulate_linkage (seed 20261203): 60 "
+                 "branches, 6-18 employees and 15-35 customers per branch (branch 17 has 2 "
+                 "employees, branch 43 has 4 customers), branch share of internal "
+                 "marketing 0.25, 5-point items cut from continuous scores. Not real "
+                 "respondents.")
+    common = {"kind": "synthetic", "provenance": seed_note,
+              "design": "employees and customers nested in branches, linked by branch "
+                        "(Schneider et al. 1998 service-climate linkage; Heskett et al. "
+                        "1994 service-profit chain)",
+              "constructs": LINKAGE_CONSTRUCTS, "missing_codes": [],
+              "true_values": {k: truth[k] for k in ("within", "between", "customers",
+                                                     "icc")},
+              "true_values_note": truth["note"] + "; they hold for the continuous scores "
+                                  "(5-point coarsening attenuates the estimates a little)"}
+    for who, frame, id_col, id_en, id_fa, constructs, syntax, desc in (
+            ("employees", sim.employees, "employee_id", "Employee number (synthetic)",
+             "شمارهٔ کارمند (ساختگی)", ("im", "com"),
+             "im =~ im1 + im2 + im3 + im4\ncom =~ com1 + com2 + com3\ncom ~ im\n",
+             f"Employee survey of a bank ({len(sim.employees)} employees in 60 branches): "
+             "internal marketing (branch service climate) and affective commitment; link "
+             "to bank_branch_linkage_customers by branch."),
+            ("customers", sim.customers, "customer_id", "Customer number (synthetic)",
+             "شمارهٔ مشتری (ساختگی)", ("sat", "loy"),
+             "sat =~ sat1 + sat2 + sat3\nloy =~ loy1 + loy2 + loy3\nloy ~ sat\n",
+             f"Customer survey of the same bank ({len(sim.customers)} customers of 60 "
+             "branches): satisfaction and loyalty; link to bank_branch_linkage_employees "
+             "by branch.")):
+        variables = [_id_var("branch", "Branch (60 branches)", "شعبه", "integer 1-60"),
+                     _id_var(id_col, id_en, id_fa, "integer")]
+        texts = {i: v for i, v in LINKAGE_ITEMS.items() if v[0] in constructs}
+        variables += _item_variables(texts, dict.fromkeys(texts, 5))
+        _write(out, f"bank_branch_linkage_{who}", frame, {
+            **common, "n": len(frame), "description": desc, "model_syntax": syntax,
+            "linked_to": "bank_branch_linkage_" + ("customers" if who == "employees"
+                                                   else "employees"),
+            "variables": variables})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "datasets"))
@@ -507,6 +594,7 @@ def main(argv=None):
     airline_integrated_marketing(out)
     published_summaries(out)
     hr_release(out)
+    bank_branch_linkage(out)
     print(f"wrote datasets to {out}")
 
 

@@ -7,6 +7,17 @@ significant tests), convergence rate, mean estimate, bias and 95 % CI coverage.
 Replication ``r`` uses its own random stream ``SeedSequence(seed).spawn(reps)[r]``, so
 results do not depend on how the work is split over workers.
 
+**Nested designs** (``clusters=`` branches × ``cluster_size=`` employees, ``icc=``):
+every respondent's scores are a branch part (share ``icc`` of every variance, with the
+population covariance structure) plus an individual part (share 1 − icc), so the model
+holds within and between branches and the pooled covariance is the population's. The
+design effect of a mean is Kish's 1 + (m − 1)·ICC (m = cluster size), effective n =
+n / deff; for the covariance-structure parameters (loadings, paths, variances) the
+intraclass correlation of the cross-products is ICC², so their design effect is
+1 + (m − 1)·ICC². Both are shown against the simulation: the Monte Carlo variance of the
+item means and of the estimates over their independent-sampling variance (σ²/n and the
+ML standard errors that ignore the clustering).
+
 Examples
 --------
 >>> from im_research.inference.power import power
@@ -60,25 +71,34 @@ def _with_observed_outcomes(syntax):
     return "\n".join(extra) + "\n" + syntax
 
 
-def _draw_covs(sigma, n, seeds):
+def _draw_covs(sigma, n, seeds, design=None):
+    """Sample covariances (divisor n) and means of ``len(seeds)`` draws; ``design`` =
+    (clusters, cluster_size, icc) draws branch parts shared by a branch's members."""
     p = sigma.shape[0]
     chol = np.linalg.cholesky(sigma)
     covs = np.empty((len(seeds), p, p))
+    means = np.empty((len(seeds), p))
     for r, ss in enumerate(seeds):
-        z = np.random.default_rng(ss).standard_normal((n, p)) @ chol.T
-        z -= z.mean(axis=0)
+        rng = np.random.default_rng(ss)
+        z = rng.standard_normal((n, p)) @ chol.T
+        if design is not None:
+            clusters, m, icc = design
+            u = rng.standard_normal((clusters, p)) @ chol.T
+            z = np.sqrt(icc) * np.repeat(u, m, axis=0) + np.sqrt(1 - icc) * z
+        means[r] = z.mean(axis=0)
+        z -= means[r]
         covs[r] = z.T @ z / n
-    return covs
+    return covs, means
 
 
-def _replicate_chunk(template, sigma, n, seeds):
-    """Fit a chunk of replications; returns (theta, converged, se)."""
+def _replicate_chunk(template, sigma, n, seeds, design=None):
+    """Fit a chunk of replications; returns (theta, converged, se, item means)."""
     from threadpoolctl import threadpool_limits
 
     from ..sem.batch import BatchML
 
     with threadpool_limits(1):
-        covs = _draw_covs(sigma, n, seeds)
+        covs, means = _draw_covs(sigma, n, seeds, design)
         batch = BatchML(template._rams[0])
         theta, ok, info = batch.fit(template.theta, covs)
         se = np.full(theta.shape, np.nan)
@@ -87,11 +107,38 @@ def _replicate_chunk(template, sigma, n, seeds):
                 se[r] = np.sqrt(np.clip(np.diag(np.linalg.inv(info[r])) / n, 0, None))
             except np.linalg.LinAlgError:
                 ok[r] = False
-    return theta, ok, se
+    return theta, ok, se, means
 
 
-def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_jobs: int = 1,
-          client=None, chunk_size: int = 250) -> pd.DataFrame:
+def _designs(n, clusters, cluster_size, icc):
+    """[(n, design or None)] from ``n`` or from ``clusters`` × ``cluster_size``."""
+    if clusters is None and cluster_size is None:
+        if n is None:
+            raise ArgumentError("give the sample size n= (or clusters= and cluster_size= "
+                                "for a nested design)")
+        if isinstance(n, str) or np.ndim(n) > 1 or np.size(n) == 0:
+            raise ArgumentError(f"n={show(n)}: give a sample size or a list of them")
+        if icc:
+            raise ArgumentError(f"icc={show(icc)} needs a nested design: give clusters= "
+                                "(branches) and cluster_size= (employees per branch)")
+        return [(as_count(v, "n", minimum=1), None) for v in np.atleast_1d(n).tolist()]
+    if n is not None:
+        raise ArgumentError("give either n= or clusters= with cluster_size= (n is then "
+                            "clusters x cluster_size), not both")
+    if clusters is None or cluster_size is None:
+        raise ArgumentError("a nested design needs both clusters= (number of branches) and "
+                            "cluster_size= (employees per branch)")
+    if isinstance(clusters, str) or np.ndim(clusters) > 1 or np.size(clusters) == 0:
+        raise ArgumentError(f"clusters={show(clusters)}: give a number of branches or a list")
+    m = as_count(cluster_size, "cluster_size", minimum=1, hint="respondents per branch")
+    icc = as_number(icc, "icc", low=0, high=1, low_open=False, high_open=True)
+    return [(c * m, (c, m, icc)) for c in
+            (as_count(v, "clusters", minimum=2) for v in np.atleast_1d(clusters).tolist())]
+
+
+def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
+          n_jobs: int = 1, client=None, chunk_size: int = 250, *, clusters=None,
+          cluster_size=None, icc: float = 0.0) -> pd.DataFrame:
     """Monte Carlo power of every free parameter of the model, for each sample size.
 
     Parameters
@@ -100,7 +147,7 @@ def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_job
         The population (standardized values). lavaan syntax needs a value on every
         term, e.g. ``"f =~ .8*x1 + .7*x2 + .7*x3\\ny ~ .3*f"``.
     n : int or sequence of int
-        Sample sizes.
+        Sample sizes (simple random samples).
     reps : int
         Replications per sample size.
     seed : int
@@ -109,11 +156,33 @@ def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_job
         Significance level of the two-sided Wald tests.
     n_jobs, client
         Local worker processes (joblib) or a ``dask.distributed.Client``.
+    clusters : int or sequence of int, optional
+        Number of branches (units) of a nested design, instead of ``n``; with
+        ``cluster_size`` (respondents per branch, balanced) n = clusters × cluster_size.
+    cluster_size : int, optional
+        Respondents per branch.
+    icc : float
+        Share of every variance between branches (0 ≤ icc < 1).
 
     Returns
     -------
     DataFrame
         ``n, lhs, op, rhs, true, mean_est, bias, rel_bias, power, coverage, conv_rate``.
+        Nested designs add ``clusters, cluster_size, icc``, ``deff`` (1 + (m − 1)·ICC²,
+        the parameters' design effect), ``deff_sim`` (Monte Carlo variance of the
+        estimate over the mean squared ML standard error that ignores the clustering),
+        ``n_effective`` (n / deff) and ``coverage_naive``; ``power`` and ``coverage`` use
+        the ML SEs times √deff (what a cluster-robust analysis gives in large samples).
+        ``table.attrs["design_effect"]`` compares Kish's design effect of the item means,
+        1 + (m − 1)·ICC, with the simulation: ``clusters, cluster_size, n, icc,
+        deff_mean, deff_mean_sim, deff_mean_mc_se, n_effective, n_effective_sim``.
+
+    Examples
+    --------
+    >>> tab = power("f =~ .8*x1 + .7*x2 + .7*x3\\ny ~ .3*f", clusters=40, cluster_size=10,
+    ...             icc=0.2, reps=100, seed=1)
+    >>> tab.attrs["design_effect"]["deff_mean"].round(2).tolist()
+    [2.8]
     """
     from ..sem.estimate import fit
 
@@ -125,16 +194,15 @@ def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_job
     chunk_size = as_count(chunk_size, "chunk_size", minimum=1)
     pop = _population(population)
     sigma = pop.implied_cov().to_numpy()
-    if isinstance(n, str) or np.ndim(n) > 1 or np.size(n) == 0:
-        raise ArgumentError(f"n={show(n)}: give a sample size or a list of them")
-    ns = [as_count(v, "n", minimum=1) for v in np.atleast_1d(n).tolist()]
+    designs = _designs(n, clusters, cluster_size, icc)
+    ns = [d[0] for d in designs]
     if min(ns) <= len(pop.items):
         raise ArgumentError(f"n={show(n)}: every n must exceed the number of items "
                             f"({len(pop.items)})")
     cov_df = pd.DataFrame(sigma, index=pop.items, columns=pop.items)
     z_crit = -special.ndtri(alpha / 2)
-    rows = []
-    for k_n, n_i in enumerate(ns):
+    rows, deff_rows = [], []
+    for k_n, (n_i, design) in enumerate(designs):
         # the analysis model at the population: its estimates are the true values in the
         # analysis parameterization (marker-variable identification)
         template = fit(pop.syntax(), cov=cov_df * n_i / (n_i - 1), nobs=n_i)
@@ -142,18 +210,30 @@ def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_job
         seeds = np.random.SeedSequence([seed, k_n]).spawn(reps)
         chunks = [seeds[i:i + chunk_size] for i in range(0, reps, chunk_size)]
         if client is None and n_jobs == 1:
-            parts = [_replicate_chunk(template, sigma, n_i, c) for c in chunks]
+            parts = [_replicate_chunk(template, sigma, n_i, c, design) for c in chunks]
         else:
             from joblib import Parallel, delayed, parallel_config
             backend = "dask" if client is not None else "loky"
             with parallel_config(backend=backend, n_jobs=-1 if client is not None
                                  else n_jobs):
-                parts = Parallel()(delayed(_replicate_chunk)(template, sigma, n_i, c)
-                                   for c in chunks)
+                parts = Parallel()(delayed(_replicate_chunk)(template, sigma, n_i, c,
+                                                             design) for c in chunks)
         theta = np.vstack([p[0] for p in parts])
         ok = np.concatenate([p[1] for p in parts])
         se = np.vstack([p[2] for p in parts])
         th, s = theta[ok], se[ok]
+        extra = {}
+        if design is not None:
+            n_cl, m, rho = design
+            deff = 1 + (m - 1) * rho ** 2
+            naive = (th - z_crit * s <= truth) & (truth <= th + z_crit * s)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                deff_sim = th.var(axis=0, ddof=1) / np.mean(s ** 2, axis=0)
+            extra = {"clusters": n_cl, "cluster_size": m, "icc": rho, "deff": deff,
+                     "n_effective": n_i / deff}
+            s = s * np.sqrt(deff)
+            deff_rows.append(_mean_design_effect(np.vstack([p[3] for p in parts]),
+                                                 np.diag(sigma), n_i, design))
         sig = np.abs(th / s) > z_crit
         cover = (th - z_crit * s <= truth) & (truth <= th + z_crit * s)
         first = free_parameter_rows(template.partable)
@@ -164,8 +244,26 @@ def power(population, n, reps: int = 1000, seed=None, alpha: float = 0.05, n_job
                              rel_bias=(mean_est - truth[j]) / truth[j] if truth[j] else np.nan,
                              power=sig[:, j].mean() if len(th) else np.nan,
                              coverage=cover[:, j].mean() if len(th) else np.nan,
-                             conv_rate=ok.mean()))
-    return pd.DataFrame(rows)
+                             conv_rate=ok.mean(), **extra,
+                             **({"deff_sim": deff_sim[j],
+                                 "coverage_naive": naive[:, j].mean()} if extra else {})))
+    table = pd.DataFrame(rows)
+    if deff_rows:
+        table.attrs["design_effect"] = pd.DataFrame(deff_rows)
+    return table
+
+
+def _mean_design_effect(means, variances, n, design):
+    """Kish's design effect of the item means against their Monte Carlo variance."""
+    n_cl, m, rho = design
+    ratio = means.var(axis=0, ddof=1) / (variances / n)  # one ratio per item
+    deff, sim = 1 + (m - 1) * rho, ratio.mean()
+    # the items' ratios are correlated: the Monte Carlo SE of one variance ratio,
+    # sqrt(2 / (R - 1)), bounds that of their mean
+    mc_se = sim * np.sqrt(2 / (len(means) - 1))
+    return {"clusters": n_cl, "cluster_size": m, "n": n, "icc": rho, "deff_mean": deff,
+            "deff_mean_sim": sim, "deff_mean_mc_se": mc_se, "n_effective": n / deff,
+            "n_effective_sim": n / sim}
 
 
 def plot_power_curve(table: pd.DataFrame, params=None, target: float = 0.8, ax=None):

@@ -6,7 +6,8 @@ Layers inside, each importing only those below it:
   :class:`SEMResult`, with ``constraints`` (constrained ML);
 - ``result`` (``SEMResult``) over ``modindices``;
 - the estimators: ``wlsmv`` (DWLS/WLSMV for ``ordered=``), ``robust`` (MLR), ``ls`` (GLS,
-  ULS), ``scores`` (factor scores), ``mlm`` (MLM, MLMV, MLMVS, MLF), ``missing`` (FIML);
+  ULS), ``scores`` (factor scores), ``twolevel`` (two-level ML for ``level:`` blocks),
+  ``mlm`` (MLM, MLMV, MLMVS, MLF), ``missing`` (FIML);
 - ``ml`` (the ML discrepancy, Fisher scoring, information matrices);
 - primitives: ``moments`` (sample moments, input checks), ``start`` (start values),
   ``partable`` (lavaan's parameter table) over ``syntax`` (the model language), ``ram``
@@ -19,7 +20,7 @@ Layers inside, each importing only those below it:
 """
 
 from .estimate import fit, growth
-from .result import SEMResult
+from .result import SEMResult, TwoLevelResult
 from .syntax import parse
 
-__all__ = ["fit", "growth", "SEMResult", "parse"]
+__all__ = ["fit", "growth", "SEMResult", "TwoLevelResult", "parse"]

@@ -13,10 +13,20 @@ Examples
 
 from __future__ import annotations
 
+import re
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from ..errors import ArgumentError, ConvergenceError, DataError, IdentificationError
+from ..errors import (
+    ArgumentError,
+    ConvergenceError,
+    DataError,
+    DataWarning,
+    IdentificationError,
+    ModelSyntaxError,
+)
 from ..validation import as_bool, as_count, as_names, as_vector, show
 from . import ram as _ram
 from .constraints import Constraints, bordered_vcov, constrained_fit
@@ -33,10 +43,11 @@ from .moments import (
     sample_stats_from_data,
 )
 from .partable import GROUP_EQUAL_CHOICES, check_factor_names, partable_records_and_frame
-from .result import SEMResult
-from .robust import baseline_scaling, robust_vcov_and_scaling
+from .result import SEMResult, TwoLevelResult
+from .robust import baseline_scaling, cluster_robust, robust_vcov_and_scaling
 from .start import start_values
 from .syntax import ParsedModel, parse
+from .twolevel import estimate_twolevel
 from .wlsmv import WLSMVEstimate, estimate_wlsmv
 
 __all__ = ["fit", "growth"]
@@ -56,7 +67,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         missing="listwise", std_lv=False, fixed_x=True, meanstructure=False, group=None,
         group_equal=(), group_partial=(), ordered=None, start=None, max_iter=500,
         raise_on_heywood=False, orthogonal=False, information=None, int_ov_free=True,
-        int_lv_free=False, likelihood="normal", se=None, test=None):
+        int_lv_free=False, likelihood="normal", se=None, test=None, cluster=None):
     """Fit a structural equation model written in lavaan syntax.
 
     Parameters
@@ -147,6 +158,23 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         ``test="bollen.stine"`` are refused: use :func:`im_research.bootstrap` and
         :func:`im_research.bollen_stine` on the fitted model (same draws as lavaan's
         given its resampling indices).
+    cluster : str, optional
+        Column of ``data`` naming the unit each respondent belongs to (a branch, a
+        clinic). For a model without ``level:`` blocks (lavaan's single-level
+        ``cluster =``): ML estimates with cluster-robust standard errors (casewise scores
+        summed within clusters, small-sample factor C/(C − 1)) and the Yuan–Bentler
+        scaled test with clustered Γ, as lavaan 0.6-14 (see
+        :func:`im_research.sem.robust.cluster_robust`). ``estimator="MLR"`` and ``"ML"``
+        give the same SEs and scaling factors except the model's trace, where lavaan uses
+        the Hessian for MLR and the "h1" information for ML; a mean structure is added
+        (as lavaan). One group, complete rows (listwise) so far. The cluster column must
+        have no missing values; ``result.nclusters`` holds the number of clusters.
+        For a model with lavaan's ``level: 1`` / ``level: 2`` blocks (or ``level:
+        within`` / ``level: between``): a two-level model by ML as lavaan 0.6-14 fits
+        it (random intercepts only; observed-information SEs; listwise deletion),
+        returning a :class:`~im_research.sem.result.TwoLevelResult` whose ``params``
+        carry lavaan's ``level`` column (1 = within, 2 = between, 0 for ``:=``), with
+        ``icc()`` and SRMR within/between; see :mod:`im_research.sem.twolevel`.
     likelihood : {"normal", "wishart"}
         lavaan's ``likelihood =`` for ML: "wishart" analyses the covariance matrix with
         divisor N − 1 and uses N − 1 in the test statistic, the SEs and the N-based fit
@@ -191,6 +219,17 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         ordered = as_names(ordered, "ordered")
     if start is not None:
         start = as_vector(start, "start")
+    twolevel = _level_blocks(model)
+    if twolevel is not None:  # level: blocks -> two-level ML (sem.twolevel)
+        return _fit_twolevel(
+            model, twolevel, data, cluster, std_lv=std_lv, fixed_x=fixed_x, start=start,
+            max_iter=max_iter, raise_on_heywood=raise_on_heywood, others={
+                "cov": cov, "nobs": nobs, "means": means, "sd": sd, "estimator": estimator,
+                "missing": missing, "group": group, "group_equal": group_equal,
+                "group_partial": group_partial, "ordered": ordered, "orthogonal": orthogonal,
+                "information": information, "int_ov_free": int_ov_free,
+                "int_lv_free": int_lv_free, "likelihood": likelihood, "se": se,
+                "test": test})
     if data is not None:
         given = [a for a, v in (("cov", cov), ("nobs", nobs), ("means", means), ("sd", sd))
                  if v is not None]
@@ -199,6 +238,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                                 "input (cov=); with data= they would be ignored. Give either "
                                 "data= or cov= with nobs=")
     if ordered is not None and ordered is not False:
+        if cluster is not None:
+            raise ArgumentError("cluster= is not available with ordered= yet (lavaan's "
+                                "cluster-robust WLSMV is not implemented); treat the items "
+                                "as continuous with estimator='MLR', cluster=...")
         if missing == "fiml":
             raise ArgumentError("ordered= cannot be combined with missing='fiml' (lavaan refuses "
                                 "too: FIML is a normal-theory method). Either treat the Likert "
@@ -265,7 +308,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         raise DataError("group= needs raw data (data=) with a group column")
     group_labels = list(cov) if cov_groups else group_labels_in(data, group)
     ngroups = len(group_labels)
-    if ngroups > 1 or missing == "fiml":
+    if ngroups > 1 or missing == "fiml" or cluster is not None:  # lavaan: means with clusters
         meanstructure = True
     if missing == "fiml" and data is None:
         raise DataError("missing='fiml' needs the raw data (data=)")
@@ -306,6 +349,9 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                          f"data so far (here estimator={estimator!r}, missing={missing!r})")
     if estimator == "MLF" and missing != "listwise":
         raise ValueError("estimator='MLF' is available with complete data (listwise) so far")
+    if cluster is not None:
+        _check_cluster_options(cluster, data, ov, estimator, missing, group, se, test,
+                               parsed)
     general = [c for c in parsed.constraints if not c.simple]  # a == 2*b, a > 0, ...
     if likelihood not in ("normal", "wishart"):
         raise ValueError(f"likelihood={likelihood!r}; use 'normal' or 'wishart'")
@@ -348,6 +394,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
             check_positive_definite(st.cov, ov, "sample covariance matrix" +
                       ("" if gl is None else f" of group {gl!r}"))
             stats.append(st)
+        if cluster is not None:  # labels of the complete rows, in their order
+            cluster_labels = [_cluster_labels(data, cluster, x_all)]
     else:
         if estimator in ("MLR", "MLM", "MLMV", "MLMVS", "MLF", "WLS", "DWLS"):
             raise DataError(f"estimator={estimator!r} needs the raw data (data=): robust "
@@ -434,7 +482,13 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         result._robust = {"vcov": bordered_vcov(I, H, problem.ntotal), "c": None}
     else:
         check_identification(pt, I, npar)
-    if missing == "fiml":
+    if cluster is not None:
+        result._robust = cluster_robust(
+            problem, rams, stats, theta, ndat - npar, ndat - (p - px) * 2, cluster_labels,
+            [ov.index(v) for v in info.ov_x] if fixed_x else [],
+            "hessian" if estimator == "MLR" else "h1")
+        result.cluster, result.nclusters = cluster, result._robust["nclusters"]
+    elif missing == "fiml":
         used = pd.concat([st.data for st in stats])
         result.missing_patterns = missing_patterns(used, ov)
         result.coverage = coverage(used, ov)
@@ -481,6 +535,66 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     return result
 
 
+_LEVEL_HEADER = re.compile(r"(?:^|;)\s*level\s*:(?!=)", re.MULTILINE | re.IGNORECASE)
+# fit() options and their defaults; a two-level fit accepts no other value
+_TWOLEVEL_DEFAULTS = {
+    "cov": None, "nobs": None, "means": None, "sd": None, "estimator": "ML",
+    "missing": "listwise", "group": None, "group_equal": (), "group_partial": (),
+    "ordered": None, "orthogonal": False, "information": "observed", "int_ov_free": True,
+    "int_lv_free": False, "likelihood": "normal", "se": None, "test": None}
+
+
+def _level_blocks(model):
+    """The parsed model if it has lavaan's ``level:`` blocks, else None."""
+    if isinstance(model, ParsedModel):
+        return model if model.levels else None
+    if not _LEVEL_HEADER.search(model):  # cheap test before a second parse
+        return None
+    parsed = parse(model, levels=True)
+    return parsed if parsed.levels else None
+
+
+def _fit_twolevel(model, parsed, data, cluster, *, std_lv, fixed_x, start, max_iter,
+                  raise_on_heywood, others):
+    """``fit()`` of a model with ``level:`` blocks: checks the options, then two-level ML
+    (:func:`im_research.sem.twolevel.estimate_twolevel`)."""
+    label, line = parsed.levels[0]
+    if cluster is None:
+        raise ModelSyntaxError(
+            "two-level models (level:) need the cluster variable: fit them with "
+            "fit(model, data, cluster='<column>'), the column naming each respondent's "
+            "cluster (e.g. the branch)", line=line, token=f"level: {label}")
+    if not isinstance(cluster, str):
+        raise ArgumentError(f"cluster={show(cluster)}: give the name of one column (text)")
+    if data is None:
+        raise DataError("a two-level model needs the raw data (data=) with the cluster "
+                        f"column {cluster!r}")
+    if others["estimator"] is not None:
+        others["estimator"] = str(others["estimator"]).upper()
+    if others["missing"] == "fiml":
+        raise ArgumentError("missing='fiml' is not available for two-level models yet "
+                            "(lavaan's missing='ml' with level: blocks); use the default "
+                            "listwise deletion or impute the data first")
+    for name, default in _TWOLEVEL_DEFAULTS.items():
+        value = others[name]
+        if value is None and default is not None and name in ("estimator", "information"):
+            continue
+        if (isinstance(default, tuple) and value is not None and len(value) == 0) or (
+                name == "ordered" and value is False):
+            continue
+        if value is not default and value != default:
+            raise ArgumentError(
+                f"{name}={show(value)} is not available for two-level models: they are "
+                "fitted by ML with observed-information SEs, one group, listwise deletion "
+                "(as lavaan's defaults for level: blocks); drop "
+                f"{name}=" + (" (use im_research.bootstrap for other SEs)"
+                              if name in ("se", "test") else ""))
+    est = estimate_twolevel(parsed, data, cluster, std_lv=std_lv, fixed_x=fixed_x,
+                            start=start, max_iter=max_iter)
+    return TwoLevelResult._from_twolevel(est, model=model, parsed=parsed, std_lv=std_lv,
+                                         fixed_x=fixed_x, raise_on_heywood=raise_on_heywood)
+
+
 def _se_and_test(robust, se, test, *, observed, problem, rams, stats, theta, I, df, df_b, ms,
                  x_idx):
     """lavaan's ``se =`` / ``test =`` in place of the estimator's own."""
@@ -518,6 +632,47 @@ def _se_and_test(robust, se, test, *, observed, problem, rams, stats, theta, I, 
                 robust["c"] = (hw[2] - np.trace(B0 @ np.linalg.inv(I))) / df if df > 0 \
                     else np.nan
     return robust
+
+
+def _check_cluster_options(cluster, data, ov, estimator, missing, group, se, test, parsed):
+    """Refuse what single-level cluster-robust fits do not cover (yet)."""
+    if data is None:
+        raise DataError("cluster= needs the raw data (data=) with a cluster column")
+    if not isinstance(cluster, str) or cluster not in data.columns:
+        raise DataError(f"cluster={show(cluster)} is not a column of the data; give the name "
+                        "of the column that identifies each respondent's unit (e.g. "
+                        "'branch')")
+    if cluster in ov:
+        raise DataError(f"cluster={cluster!r} is also a variable of the model; the cluster "
+                        "column only labels the units")
+    if estimator not in ("ML", "MLR") or missing != "listwise" or group is not None \
+            or se or test or any(not c.simple for c in parsed.constraints):
+        raise ArgumentError(f"cluster= (cluster-robust SEs and test) is available with "
+                         f"estimator='MLR' or 'ML', one group and complete rows so far "
+                         f"(here estimator={estimator!r}, missing={missing!r}, "
+                         f"group={group!r}, se={se!r}, test={test!r}, or a constraint "
+                         f"other than a == b)")
+
+
+def _cluster_labels(data, cluster, x):
+    """Cluster labels of the complete rows; missing labels are refused (naming rows)."""
+    labels = data[cluster]
+    if labels.isna().any():
+        rows = list(data.index[labels.isna()][:5])
+        raise DataError(f"cluster column {cluster!r} has missing values (rows {rows}); give "
+                        "every respondent a unit or drop those rows first")
+    labels = labels.to_numpy()[~np.isnan(x).any(axis=1)]
+    n_clusters = len(pd.unique(labels))
+    if n_clusters < 2:
+        raise DataError(f"cluster column {cluster!r} has {n_clusters} unit(s) among the "
+                        "complete rows; cluster-robust SEs need several units")
+    if n_clusters < 30:
+        # the sandwich is biased downwards with few clusters (Cameron & Miller 2015)
+        warnings.warn(f"only {n_clusters} clusters in {cluster!r}: cluster-robust standard "
+                      "errors and tests are unreliable with few clusters (fewer than about "
+                      "30-50; Cameron & Miller 2015); read them with caution", DataWarning,
+                      stacklevel=4)
+    return labels
 
 
 def _check_group_dicts(cov, nobs, means, sd, group):

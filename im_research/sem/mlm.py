@@ -74,11 +74,13 @@ def _duplication(p):
     return D, rows, cols
 
 
-def _gamma(x, meanstructure, rows, cols, x_idx=()):
+def _gamma(x, meanstructure, rows, cols, x_idx=(), cluster=None):
     """ADF estimate of the covariance of the sample moments (divisor N). With fixed
     exogenous covariates the moments are taken net of their part predicted by the
     covariates (OLS), so the covariates' own sampling variability drops out (lavaan's
-    ``lav_samplestats_Gamma`` with ``fixed.x``)."""
+    ``lav_samplestats_Gamma`` with ``fixed.x``). With ``cluster`` (one label per row) the
+    deviations are summed within clusters first and Γ is multiplied by the small-sample
+    factor C/(C − 1) for C clusters (lavaan's cluster-robust Γ)."""
     d = x - x.mean(axis=0)
     z = d[:, rows] * d[:, cols]
     if meanstructure:
@@ -92,7 +94,18 @@ def _gamma(x, meanstructure, rows, cols, x_idx=()):
         zh = dh[:, rows] * dh[:, cols]
         z = z - (np.hstack([xhat, zh]) if meanstructure else zh)
     zc = z - z.mean(axis=0)
-    return zc.T @ zc / len(x)
+    if cluster is None:
+        return zc.T @ zc / len(x)
+    zc = cluster_sums(zc, cluster)
+    return zc.T @ zc / len(x) * len(zc) / (len(zc) - 1)
+
+
+def cluster_sums(a, cluster):
+    """Rows of ``a`` summed within the clusters given by the labels ``cluster``."""
+    _, idx = np.unique(np.asarray(cluster), return_inverse=True)
+    out = np.zeros((idx.max() + 1, a.shape[1]))
+    np.add.at(out, idx.ravel(), a)
+    return out
 
 
 def _weight(Sigma, D, meanstructure):

@@ -25,7 +25,7 @@ from .scores import factor_scores
 from .standardize import rsquare_values, standardize_values
 from .syntax import EXPRESSION_FUNCTIONS
 
-__all__ = ["SEMResult"]
+__all__ = ["SEMResult", "TwoLevelResult"]
 
 _Z975 = 1.959963984540054
 PARAM_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lower",
@@ -472,33 +472,36 @@ class SEMResult:
                                                 (table["op"] == ":=")]
             if gl is not None:
                 w(f"Group {gl}:")
-            for key, title in self._SECTIONS:
-                part = self._section_rows(key, tg)
-                if key == ":=" and gl is not None and gl != groups[-1]:
-                    continue
-                if part.empty:
-                    continue
-                w(f"{title}:")
-                w(hdr)
-                current = None
-                for _, r in part.iterrows():
-                    if key in ("=~", "~") and r["lhs"] != current:
-                        current = r["lhs"]
-                        w(f"  {r['lhs']} {r['op']}")
-                    name = r["rhs"] if key in ("=~", "~") else f"{r['lhs']}|{r['rhs']}" \
-                        if key == "|" else (
-                        f"{r['lhs']} ~~ {r['rhs']}" if key == "~~cov" else
-                        (r["lhs"] if key != ":=" else f"{r['lhs']} := {r['rhs']}"))
-                    if r["label"] and key != ":=":
-                        name = f"{name} ({r['label']})"
-                    cells = ""
-                    for c in cols:
-                        v = r[c]
-                        cells += f"{'':>10}" if (isinstance(v, float) and math.isnan(v)) or \
-                            (c == "se" and v == 0 and r["op"] != ":=") else f"{v:>10.3f}"
-                    w(f"    {name:<20}{cells}")
-                w("")
+            self._write_sections(w, tg, cols, hdr, defined=gl is None or gl == groups[-1])
         return "\n".join(lines)
+
+    def _write_sections(self, w, table, cols, hdr, defined=True):
+        """The parameter sections of ``summary()`` (latent variables, regressions, ...)
+        for the rows of ``table``; ``defined=False`` leaves out the ``:=`` rows."""
+        for key, title in self._SECTIONS:
+            part = self._section_rows(key, table)
+            if (key == ":=" and not defined) or part.empty:
+                continue
+            w(f"{title}:")
+            w(hdr)
+            current = None
+            for _, r in part.iterrows():
+                if key in ("=~", "~") and r["lhs"] != current:
+                    current = r["lhs"]
+                    w(f"  {r['lhs']} {r['op']}")
+                name = r["rhs"] if key in ("=~", "~") else f"{r['lhs']}|{r['rhs']}" \
+                    if key == "|" else (
+                    f"{r['lhs']} ~~ {r['rhs']}" if key == "~~cov" else
+                    (r["lhs"] if key != ":=" else f"{r['lhs']} := {r['rhs']}"))
+                if r["label"] and key != ":=":
+                    name = f"{name} ({r['label']})"
+                cells = ""
+                for c in cols:
+                    v = r[c]
+                    cells += f"{'':>10}" if (isinstance(v, float) and math.isnan(v)) or \
+                        (c == "se" and v == 0 and r["op"] != ":=") else f"{v:>10.3f}"
+                w(f"    {name:<20}{cells}")
+            w("")
 
     def __str__(self):
         return self.summary()
@@ -522,3 +525,267 @@ class SEMResult:
                        for m in self.warnings)
         table = self.params.round(3).to_html(index=False, na_rep="")
         return head + warn + table
+
+
+class TwoLevelResult(SEMResult):
+    """The result of a two-level fit, :func:`im_research.fit` with ``level:`` blocks and
+    ``cluster=``.
+
+    ``params`` has lavaan's ``level`` column: 1 for the rows of the ``level: 1``
+    (within) block, 2 for ``level: 2`` (between), 0 for ``:=`` rows. ``implied_cov``,
+    ``sample_cov`` (the unrestricted h1 moments, as lavaan's ``lavInspect(fit, "h1")``),
+    their means, ``residuals()`` and ``rsquare`` are given per level (keys/columns
+    ``"within"`` and ``"between"``); ``icc()`` gives the intraclass correlations;
+    ``nclusters`` and ``cluster`` name the clusters. Modification indices and factor
+    scores are not available for two-level fits.
+    """
+
+    LEVELS = ("within", "between")
+    # single-level internals that other computations (bootstrap, reliability, ...) read
+    _SINGLE_LEVEL = frozenset({"_rams", "_stats", "_problem", "_information", "_C",
+                               "_implied"})
+
+    def __getattr__(self, name):
+        if name in TwoLevelResult._SINGLE_LEVEL:
+            raise NotImplementedError(
+                "this computation works on single-level fits; it is not available for a "
+                "two-level fit (level: blocks) yet. Use the two-level result's own "
+                "params, fit_measures, icc() and summary()")
+        raise AttributeError(f"'TwoLevelResult' object has no attribute {name!r}")
+
+    @classmethod
+    def _from_twolevel(cls, est, *, model, parsed, std_lv, fixed_x, raise_on_heywood):
+        self = cls.__new__(cls)
+        self.model, self._parsed, self.partable = model, parsed, est.partable
+        self._est = est
+        self.theta = np.asarray(est.theta, float)
+        self.npar, self.ndat, self.fmin_ml = len(self.theta), est.ndat, est.F
+        self.converged, self.iterations = est.converged, est.iterations
+        self.estimator, self.missing, self.meanstructure = "ML", "listwise", True
+        self.group, self.group_labels = None, [None]
+        self.std_lv_option, self.fixed_x = std_lv, fixed_x
+        self.cluster, self.nclusters = est.cluster, est.stats.nclusters
+        self.nobs, self.data, self.dropped_rows = est.stats.nobs, est.data, est.dropped
+        self.warnings = ([f"listwise deletion dropped {len(est.dropped)} rows"]
+                         if est.dropped else [])
+        infos = est.infos
+        self.observed = list(dict.fromkeys(infos[0].ov + infos[1].ov))
+        self.latent = list(dict.fromkeys(infos[0].lv + infos[1].lv))
+        self.indicators = {}
+        for info in infos:
+            for lv, inds in info.indicators.items():
+                self.indicators.setdefault(lv, [])
+                self.indicators[lv] += [v for v in inds if v not in self.indicators[lv]]
+        self._pt_value = est.partable["value"].to_numpy(dtype=float)
+        self._pt_pid = est.partable["pid"].to_numpy()
+        self._pt_free = self._pt_pid >= 0
+        self._def_cache, self._n_eq, self._wlsmv = None, 0, None
+        self._robust = {"vcov": est.vcov, "c": None}
+        self._vcov = est.vcov
+        self._finalise_levels()
+        self._flag_heywood(raise_on_heywood, stacklevel=4)
+        return self
+
+    def _finalise_levels(self):
+        pt, est = self.partable, self._est
+        lhs_a, op_a, rhs_a = (pt[c].to_numpy() for c in ("lhs", "op", "rhs"))
+        level_a, pid = pt["level"].to_numpy(), self._pt_pid
+        vals = self._row_values(self.theta)
+        is_def = op_a == ":="
+        free = pid >= 0
+        se = np.zeros(len(pt))
+        se[free] = np.sqrt(np.clip(np.diag(self._vcov)[pid[free]], 0, None))
+        std_lv, std_all = np.full(len(pt), np.nan), np.full(len(pt), np.nan)
+        self._level_C, self._level_implied, rsq = [], [], {}
+        for number, (info, ram) in enumerate(zip(est.infos, est.rams), start=1):
+            Sigma, mu, B, C, S, m = ram.implied(self.theta)
+            self._level_implied.append((Sigma, mu))
+            self._level_C.append((C, S))
+            mask = (level_a == number) & ~is_def
+            std_lv[mask], std_all[mask] = standardize_values(
+                op_a[mask], lhs_a[mask], rhs_a[mask], vals[mask], C, S, info.ov, info.lv)
+            rsq[self.LEVELS[number - 1]] = pd.Series(rsquare_values(
+                C, S, info.ov, info.lv, list(info.ov_nox) + list(info.lv_y)), dtype=float)
+        if is_def.any():
+            base, J = self._def_jacobian(self.theta)
+            vals[is_def] = base
+            var = np.einsum("ik,kl,il->i", J, self._vcov, J)
+            se[is_def] = np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
+            std_lv[is_def] = self._definitions(np.where(np.isnan(std_lv), vals, std_lv))
+            std_all[is_def] = self._definitions(np.where(np.isnan(std_all), vals, std_all))
+        estimated = free | is_def
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(estimated & (se > 0), vals / se, np.nan)
+        self.params = pd.DataFrame({
+            "lhs": lhs_a, "op": op_a, "rhs": rhs_a, "level": level_a.astype(int),
+            "label": np.where(is_def, lhs_a, pt["label"].to_numpy()), "est": vals, "se": se,
+            "z": z, "pvalue": _pvalue(z), "ci_lower": np.where(estimated, vals - _Z975 * se,
+                                                                vals),
+            "ci_upper": np.where(estimated, vals + _Z975 * se, vals), "std_lv": std_lv,
+            "std_all": std_all})
+        self.fit_measures = est.fit_measures.copy()
+        self._rsq = rsq
+
+    def _level_frames(self, mats, kind):
+        out = {}
+        for name, info, m in zip(self.LEVELS, self._est.infos, mats):
+            out[name] = (pd.DataFrame(m, index=info.ov, columns=info.ov) if kind == "cov"
+                         else pd.Series(m, index=info.ov))
+        return out
+
+    @functools.cached_property
+    def vcov(self):
+        pt = self.partable
+        names = [""] * self.npar
+        for k in range(len(pt) - 1, -1, -1):  # first row of each pid wins
+            r = pt.iloc[k]
+            if r["pid"] >= 0:
+                names[r["pid"]] = r["label"] or (f"{r['lhs']}{r['op']}{r['rhs']}"
+                                                 + (".l2" if r["level"] == 2 else ""))
+        return pd.DataFrame(self._vcov, index=names, columns=names)
+
+    @functools.cached_property
+    def rsquare(self):
+        names = list(dict.fromkeys([*self._rsq["within"].index, *self._rsq["between"].index]))
+        return pd.DataFrame(self._rsq).reindex(names)
+
+    @functools.cached_property
+    def implied_cov(self):
+        return self._level_frames([s for s, _ in self._level_implied], "cov")
+
+    @functools.cached_property
+    def implied_mean(self):
+        return self._level_frames([m for _, m in self._level_implied], "mean")
+
+    @functools.cached_property
+    def sample_cov(self):
+        h1 = self._est.h1
+        return self._level_frames([h1[0], h1[2]], "cov")
+
+    @functools.cached_property
+    def sample_mean(self):
+        h1 = self._est.h1
+        return self._level_frames([h1[1], h1[3]], "mean")
+
+    def icc(self):
+        """Intraclass correlations of the level-1 variables, as lavaan's
+        ``lavInspect(fit, "icc")``: the between share of each variable's variance in the
+        unrestricted (h1) model; 0 for variables that appear only at level 1.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, im_research as ir
+        >>> rng = np.random.default_rng(5)
+        >>> cl = np.repeat(np.arange(50), 10)
+        >>> b, f = rng.normal(0, 0.7, 50)[cl], rng.normal(size=500)
+        >>> df = pd.DataFrame({f"y{k}": b + rng.normal(0, 0.3, 50)[cl] + f
+        ...                    + rng.normal(0, 0.8, 500) for k in (1, 2, 3)})
+        >>> df["branch"] = cl
+        >>> res = ir.fit("level: 1\\n fw =~ y1 + y2 + y3\\nlevel: 2\\n fb =~ y1 + y2 + y3",
+        ...              data=df, cluster="branch")
+        >>> bool(res.icc().between(0.1, 0.5).all())
+        True
+        """
+        return self._est.icc.copy()
+
+    def residuals(self, type="raw"):
+        """Residual covariances per level (h1 minus model-implied): ``"raw"`` or
+        ``"cor"`` (difference of the correlation matrices)."""
+        if type not in ("raw", "cor"):
+            raise NotImplementedError(f"type={type!r}: two-level fits give 'raw' and 'cor' "
+                                      "residuals")
+        h1 = self._est.h1
+        out = []
+        for S, (Sigma, _) in zip((h1[0], h1[2]), self._level_implied):
+            if type == "raw":
+                out.append(S - Sigma)
+            else:
+                d, e = np.sqrt(np.diag(S)), np.sqrt(np.abs(np.diag(Sigma)))
+                out.append(S / np.outer(d, d) - Sigma / np.outer(e, e))
+        return self._level_frames(out, "cov")
+
+    def modindices(self, min_mi=0.0, sort=True):
+        raise NotImplementedError("modification indices are not available for two-level "
+                                  "fits yet; compare nested models with a likelihood-ratio "
+                                  "test instead")
+
+    def predict(self, method="regression", data=None):
+        raise NotImplementedError("factor scores are not available for two-level fits yet")
+
+    def _heywood_messages(self):
+        out = []
+        t = self.params
+        bad = t[(t["op"] == "~~") & (t["lhs"] == t["rhs"]) & (t["est"] < 0)]
+        for _, r in bad.iterrows():
+            out.append(f"Heywood case: variance of {r['lhs']} at level {r['level']} "
+                       f"({self.LEVELS[r['level'] - 1]}) is negative ({r['est']:.4g}); the "
+                       "solution is improper. Between-level variances are often near 0: "
+                       "consider fixing it at 0 or simplifying the between model.")
+        for info, (C, _) in zip(self._est.infos, self._level_C):
+            lv_idx = [len(info.ov) + i for i in range(len(info.lv))]
+            if lv_idx and np.any(np.linalg.eigvalsh(C[np.ix_(lv_idx, lv_idx)]) < -1e-10):
+                out.append("the latent covariance matrix is not positive definite (a "
+                           "latent correlation exceeds 1 in absolute value)")
+        return out
+
+    def summary(self, standardized=True):
+        """A lavaan-style text summary with one section per level."""
+        fm = self.fit_measures
+        lines = []
+        w = lines.append
+        w(f"im-research two-level SEM: estimator ML, "
+          f"{'converged' if self.converged else 'NOT converged'} after "
+          f"{self.iterations} iterations")
+        w("")
+        w(f"  {'Number of observations':<40}{self.nobs:>12d}")
+        w(f"  {'Number of clusters [' + str(self.cluster) + ']':<40}{self.nclusters:>12d}")
+        if self.dropped_rows:
+            w(f"  {'Rows dropped (listwise)':<40}{len(self.dropped_rows):>12d}")
+        w(f"  {'Number of free parameters':<40}{self.npar:>12d}")
+        w("")
+        w("Model test (user model):")
+        w(f"  {'Test statistic (chi-square)':<40}{fm['chisq']:>12.3f}")
+        w(f"  {'Degrees of freedom':<40}{int(fm['df']):>12d}")
+        pv = fm["pvalue"]
+        w(f"  {'P-value (Chi-square)':<40}" + (f"{pv:>12.3f}" if not math.isnan(pv)
+                                               else f"{'NA':>12}"))
+        w("")
+        w("Fit indices:")
+        for k, lab in [("cfi", "CFI"), ("tli", "TLI"), ("rmsea", "RMSEA"),
+                       ("rmsea_ci_lower", "  90% CI lower"), ("rmsea_ci_upper", "  90% CI upper"),
+                       ("srmr_within", "SRMR (within covariance)"),
+                       ("srmr_between", "SRMR (between covariance)"), ("logl", "Loglikelihood"),
+                       ("aic", "AIC"), ("bic", "BIC")]:
+            if not math.isnan(fm[k]):
+                w(f"  {lab:<40}{fm[k]:>12.3f}")
+        for msg in self.warnings:
+            w(f"Warning: {msg}")
+        w("")
+        cols = ["est", "se", "z", "pvalue"] + (["std_lv", "std_all"] if standardized else [])
+        hdr = f"  {'':<22}" + "".join(f"{c:>10}" for c in
+                                       ["Estimate", "Std.Err", "z-value", "P(>|z|)"] +
+                                       (["Std.lv", "Std.all"] if standardized else []))
+        table = self.params
+        for number, title in ((1, "within"), (2, str(self.cluster))):
+            w(f"Level {number} [{title}]:")
+            w("")
+            self._write_sections(w, table[table["level"] == number], cols, hdr, defined=False)
+        self._write_sections(w, table[table["op"] == ":="], cols, hdr)
+        return "\n".join(lines)
+
+    def __repr__(self):
+        fm = self.fit_measures
+        return (f"<TwoLevelResult n={self.nobs} clusters={self.nclusters} npar={self.npar} "
+                f"chisq={fm['chisq']:.3f} df={int(fm['df'])} cfi={fm['cfi']:.3f} "
+                f"rmsea={fm['rmsea']:.3f}>")
+
+    def _repr_html_(self):
+        fm = self.fit_measures
+        head = (f"<p><b>Two-level SEM (ML)</b>, n = {self.nobs} in {self.nclusters} "
+                f"clusters ({html.escape(str(self.cluster))}); &chi;&sup2;({int(fm['df'])}) "
+                f"= {fm['chisq']:.3f}, p = {fm['pvalue']:.3f}, CFI = {fm['cfi']:.3f}, "
+                f"RMSEA = {fm['rmsea']:.3f}, SRMR within = {fm['srmr_within']:.3f}, "
+                f"between = {fm['srmr_between']:.3f}</p>")
+        warn = "".join(f"<p style='color:#a00'>Warning: {html.escape(m)}</p>"
+                       for m in self.warnings)
+        return head + warn + self.params.round(3).to_html(index=False, na_rep="")

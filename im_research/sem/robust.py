@@ -10,6 +10,11 @@
 - ``*_scaled`` fit indices plug in the scaled statistics; ``cfi_robust``/``tli_robust``
   (Brosseau-Liard & Savalei 2014) and ``rmsea_robust`` (Brosseau-Liard, Savalei & Li
   2012) use χ² − c·df with the unscaled χ².
+
+With ``cluster=`` (respondents nested in units, a model without ``level:`` blocks) the
+casewise scores are summed within clusters before the outer product, B₀ = (C/(C − 1))
+Σ_c s_c s_cᵀ / N with C clusters, and so are the deviations behind the saturated model's
+Γ (:func:`cluster_robust`; lavaan's ``se = "robust.cluster"``).
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
+from .missing import case_scores
 from .ml import observed_information
-from .mlm import _duplication, first_order_information
+from .mlm import _duplication, _gamma, cluster_sums, first_order_information
 
-__all__ = ["robust_vcov_and_scaling", "baseline_scaling", "scaled_measures"]
+__all__ = ["robust_vcov_and_scaling", "baseline_scaling", "scaled_measures",
+           "cluster_robust"]
 
 
 def _h1_trace(x, mean_structure, x_idx=()):
@@ -123,3 +130,92 @@ def scaled_measures(fm, c, c_b, ngroups, robust=None):
     (out["rmsea_robust"], out["rmsea_ci_lower_robust"],
      out["rmsea_ci_upper_robust"]) = rmsea_block(T, df, N, G, c=c, T_ci=T / c)[:3]
     return out
+
+
+def _not_x(p, x_idx):
+    """Mask of the saturated moments (means, then vech Σ) that are not fixed-x moments."""
+    _, rows, cols = _duplication(p)
+    xs = set(x_idx)
+    return np.concatenate([[i not in xs for i in range(p)],
+                           [not (i in xs and j in xs) for i, j in zip(rows, cols)]])
+
+
+def _h1_trace_cluster(x, cluster, x_idx):
+    """tr(B₁A₁⁻¹) = tr(A₁Γ) over the moments that are not fixed-x ones, with Γ summed
+    within clusters (A₁: the saturated model's information at the sample moments)."""
+    p = x.shape[1]
+    D, rows, cols = _duplication(p)
+    d = x - x.mean(axis=0)
+    Sinv = np.linalg.inv(d.T @ d / len(x))
+    k = len(rows)
+    A1 = np.block([[Sinv, np.zeros((p, k))],
+                   [np.zeros((k, p)), 0.5 * D.T @ np.kron(Sinv, Sinv) @ D]])
+    G = _gamma(x, True, rows, cols, x_idx, cluster)
+    keep = _not_x(p, x_idx)
+    return float(np.sum(A1[np.ix_(keep, keep)] * G[np.ix_(keep, keep)]))
+
+
+def _h1_observed_information(rams, stats, theta):
+    """lavaan's ``observed.information = "h1"``: Δᵀ H₁ Δ with H₁ the saturated model's
+    observed information at the model-implied moments given the sample moments."""
+    N = sum(st.nobs for st in stats)
+    out = 0.0
+    for ram, st in zip(rams, stats):
+        Sigma, mu, dS, dm, _ = ram.delta(theta)
+        p = Sigma.shape[0]
+        D, rows, cols = _duplication(p)
+        Sinv = np.linalg.inv(Sigma)
+        r = st.mean - mu
+        W = st.cov + np.outer(r, r)
+        I21 = D.T @ np.kron((Sinv @ r)[:, None], Sinv)
+        I22 = 0.5 * D.T @ np.kron(Sinv, Sinv @ (2 * W - Sigma) @ Sinv) @ D
+        H1 = np.block([[Sinv, I21.T], [I21, I22]])
+        Delta = np.vstack([dm.T, dS[:, rows, cols].T])
+        out = out + st.nobs / N * Delta.T @ H1 @ Delta
+    return out
+
+
+def _baseline_h0_trace_cluster(x, cluster, x_idx):
+    """tr(B₀A⁻¹) of the independence model (free means and variances of the non-fixed
+    variables) with its casewise scores summed within clusters."""
+    y = np.delete(x, list(x_idx), axis=1)
+    d = y - y.mean(axis=0)
+    v = (d ** 2).mean(axis=0)
+    s_mean = cluster_sums(d / v, cluster)
+    s_var = cluster_sums(0.5 * (d ** 2 / v ** 2 - 1 / v), cluster)
+    C = len(s_mean)
+    k = C / (C - 1) / len(x)
+    # the information is diagonal: 1/v for a mean, 1/(2v²) for a variance
+    return float(k * ((s_mean ** 2).sum(axis=0) @ v + (s_var ** 2).sum(axis=0) @ (2 * v ** 2)))
+
+
+def cluster_robust(problem, rams, stats, theta, df, df_b, clusters, x_idx=(),
+                   h0_information="hessian"):
+    """Cluster-robust SEs and Yuan–Bentler scaled test of a single-level ML fit (lavaan
+    ``cluster = ...``, ``se = "robust.cluster"``, ``test = "yuan.bentler.mplus"``).
+
+    ``clusters``: one array of cluster labels per group, aligned with ``stats[g].data``.
+    ``h0_information``: the information behind the model's trace, ``"hessian"`` (MLR) or
+    ``"h1"`` (lavaan's choice for ``estimator = "ML"`` with clusters). The SEs always use
+    the observed (Hessian) information. Returns ``{"vcov", "c", "c_b", "nclusters"}``."""
+    N = sum(st.nobs for st in stats)
+    A = observed_information(problem, theta)
+    Ainv = np.linalg.inv(A)
+    B0 = 0.0
+    tr_h1 = tr_h0_b = 0.0
+    nclusters = 0
+    for ram, st, cl in zip(rams, stats, clusters):
+        x = st.data.to_numpy(float)
+        Sigma, mu, dS, dm, _ = ram.delta(theta)
+        sc = cluster_sums(case_scores(x, Sigma, mu, dS, dm), cl)
+        C = len(sc)
+        nclusters += C
+        B0 = B0 + sc.T @ sc * (C / (C - 1)) / N
+        tr_h1 += _h1_trace_cluster(x, cl, x_idx)
+        tr_h0_b += _baseline_h0_trace_cluster(x, cl, x_idx)
+    E = A if h0_information == "hessian" else _h1_observed_information(rams, stats, theta)
+    tr_h0 = float(np.sum(B0 * np.linalg.inv(E).T))
+    return {"vcov": Ainv @ B0 @ Ainv / N,
+            "c": (tr_h1 - tr_h0) / df if df > 0 else np.nan,
+            "c_b": (tr_h1 - tr_h0_b) / df_b if df_b > 0 else np.nan,
+            "nclusters": nclusters}

@@ -13,8 +13,14 @@ lines (a line that ends with an operator or ``+``, or that starts with ``+``, co
 previous one). Variable names may use any letters (Persian names too), digits, ``_`` and
 ``.``, and not start with a digit.
 
+Two-level models: ``parse(model, levels=True)`` reads lavaan's ``level: 1`` /
+``level: 2`` blocks (also ``level: within`` / ``level: between``); each formula then
+carries its ``level`` (1 or 2) and ``ParsedModel.levels`` lists the block headers.
+Without ``levels=True`` a level block raises a ``ModelSyntaxError`` (two-level models are
+fitted by ``fit(..., cluster=)``).
+
 lavaan syntax that is not supported raises a ``ModelSyntaxError`` naming the feature:
-``level:``/``group:`` blocks, ``efa()``, ``lower()``/``upper()``, ``rv()``, ``prior()``,
+``group:`` blocks, ``efa()``, ``lower()``/``upper()``, ``rv()``, ``prior()``,
 ``~*~``, interaction terms ``x1:x2``.
 
 Examples
@@ -59,7 +65,8 @@ _QUOTED_RE = re.compile(r"\"[^\"]*\"|'[^']*'")
 # lavaan's block headers ("level: 1", "group: 2") and the modifiers we do not support
 _BLOCK_RE = re.compile(r"^\s*([^\W\d]\w*)\s*:(?!=)\s*(.*)$")
 _BLOCKS = {
-    "level": "two-level models (level:) are not supported yet",
+    "level": ("two-level models (level:) need the cluster variable: fit them with "
+              "im_research.fit(model, data, cluster='<column>')"),
     "group": ("group blocks (group:) in the model syntax are not supported yet; fit a "
               "multi-group model with group= and per-group modifiers such as c(a, b)*x"),
     "class": "latent class blocks (class:) are not supported",
@@ -96,6 +103,7 @@ class Formula:
     op: str  # "=~", "<~", "~", "~~", "~1", "|"
     terms: list[Term]
     line: int
+    level: int = 0  # 1 (within) or 2 (between) inside lavaan's level: blocks, else 0
 
 
 @dataclass
@@ -128,6 +136,7 @@ class ParsedModel:
     definitions: list[Definition] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
     source: str = ""
+    levels: list[tuple[str, int]] = field(default_factory=list)  # (header, line) per block
 
 
 def _strip_comment(line: str) -> str:
@@ -394,13 +403,16 @@ def _to_python_expr(raw: str) -> str:
     return raw.replace("^", "**")
 
 
-def parse(model: str) -> ParsedModel:
+def parse(model: str, levels: bool = False) -> ParsedModel:
     """Read a lavaan model string.
 
     Parameters
     ----------
     model : str
         Model in lavaan syntax.
+    levels : bool
+        Accept lavaan's ``level:`` blocks (two-level models, see
+        :mod:`im_research.sem.twolevel`).
 
     Returns
     -------
@@ -422,10 +434,14 @@ def parse(model: str) -> ParsedModel:
             "write when saving as 'UTF-8 with BOM'; read the file with encoding='utf-8-sig' "
             "or delete the first character", line=1, token="\ufeff")
     parsed = ParsedModel(source=model)
+    level = 0
     for stmt, line in _statements(model):
         block = _BLOCK_RE.match(stmt)
         if block and not _is_formula(stmt):
             word = block.group(1)
+            if levels and word.lower() == "level":
+                level = _level_header(block.group(2).strip(), parsed, line)
+                continue
             raise ModelSyntaxError(_BLOCKS.get(word.lower(), f"'{word}:' blocks are not "
                                                               "supported"),
                                    line=line, token=f"{word}:")
@@ -481,12 +497,48 @@ def parse(model: str) -> ParsedModel:
             if op == "~":
                 for t in mine:
                     if t.var == "1":
-                        parsed.formulas.append(Formula(lhs, "~1", [t], line))
+                        parsed.formulas.append(Formula(lhs, "~1", [t], line, level))
                 regs = [t for t in mine if t.var != "1"]
                 if regs:
-                    parsed.formulas.append(Formula(lhs, "~", regs, line))
+                    parsed.formulas.append(Formula(lhs, "~", regs, line, level))
             else:
-                parsed.formulas.append(Formula(lhs, op, mine, line))
+                parsed.formulas.append(Formula(lhs, op, mine, line, level))
     if not parsed.formulas:
         raise ModelSyntaxError("the model has no formulas (=~, ~ or ~~)")
+    if parsed.levels:
+        _check_levels(parsed)
     return parsed
+
+
+_LEVEL_NAMES = {"1": 1, "within": 1, "2": 2, "between": 2}
+
+
+def _level_header(label, parsed, line):
+    """The level (1 or 2) opened by ``level: <label>``; lavaan's blocks come in order."""
+    number = _LEVEL_NAMES.get(label.lower())
+    if number is None:
+        raise ModelSyntaxError(f"unknown level {label!r}; write 'level: 1' (or 'within') and "
+                               "'level: 2' (or 'between')", line=line, token=f"level: {label}")
+    if number != len(parsed.levels) + 1:
+        raise ModelSyntaxError("level blocks come in order: first 'level: 1' (within), then "
+                               "'level: 2' (between), each once", line=line,
+                               token=f"level: {label}")
+    parsed.levels.append((label, line))
+    return number
+
+
+def _check_levels(parsed):
+    before = [f for f in parsed.formulas if f.level == 0]
+    if before:
+        raise ModelSyntaxError("a formula before the first 'level:' line; in a two-level "
+                               "model every formula belongs to 'level: 1' or 'level: 2'",
+                               line=before[0].line, token=before[0].lhs)
+    if len(parsed.levels) != 2:
+        label, line = parsed.levels[0]
+        raise ModelSyntaxError("a two-level model needs both blocks, 'level: 1' (within) and "
+                               "'level: 2' (between)", line=line, token=f"level: {label}")
+    for number in (1, 2):
+        if not any(f.level == number for f in parsed.formulas):
+            label, line = parsed.levels[number - 1]
+            raise ModelSyntaxError(f"the block 'level: {label}' has no formulas", line=line,
+                                   token=f"level: {label}")

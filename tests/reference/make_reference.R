@@ -6,6 +6,8 @@
 # The Python tests read the JSON files and never need R.
 source("tests/reference/R/common.R")
 for (part in c("core", "replication", "bootstrap", "measurement", "groups", "missing",
-              "issue3_extra", "ordinal", "issue12", "higher_order", "ls_groups", "bollen_stine")) {
+              "issue3_extra", "ordinal", "issue12", "linkage", "higher_order", "ls_groups",
+              "bollen_stine",
+              "twolevel")) {
   source(file.path("tests/reference/R", paste0(part, ".R")))
 }

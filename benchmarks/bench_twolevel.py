@@ -1,0 +1,90 @@
+"""Two-level SEM benchmark (issue 13): a full two-level fit (estimates, observed-
+information SEs, the h1 and baseline models, all fit measures) in im-research and in
+lavaan 0.6 (``sem(model, data, cluster = "cluster")``, timed by Rscript in the same run
+when R with lavaan is installed), medians over repeated runs.
+
+Models: the lavaan tutorial model on ``Demo.twolevel`` (2500 rows, 200 clusters of 5-20)
+and the unbalanced-cluster reference (1227 rows, 200 clusters of 1-13, 30 parameters).
+
+    python benchmarks/bench_twolevel.py [--repeats 15]
+"""
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+from _timing import interleaved  # noqa: E402  (benchmarks/ is on sys.path)
+
+import im_research as ir  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+REF = ROOT / "tests" / "reference"
+
+
+def cases():
+    demo = pd.read_csv(REF / "data" / "demo_twolevel.csv")
+    unbalanced = demo[demo.groupby("cluster").cumcount() < 1 + demo["cluster"] % 13]
+    for name, data, label in [("tutorial", demo, "tutorial model (n=2500, 200 clusters)"),
+                              ("unbalanced", unbalanced,
+                               "unbalanced, 2 between factors (n=1227)")]:
+        model = json.loads((REF / f"twolevel_{name}.json").read_text())["model_syntax"]
+        yield label, model, data
+
+
+def fmt(t):
+    med, lo, hi = t
+    return f"{1000 * med:8.1f} ms [{1000 * lo:.1f}-{1000 * hi:.1f}]"
+
+
+def lavaan_seconds(model, csv, repeats):
+    if shutil.which("Rscript") is None:
+        return None
+    code = f"""
+suppressMessages(library(lavaan))
+d <- read.csv("{csv}")
+m <- "{model.strip().replace(chr(10), '; ')}"
+f <- function() sem(m, data = d, cluster = "cluster")
+invisible(f())
+t <- replicate({repeats}, system.time(f())[["elapsed"]])
+cat(median(t), min(t), max(t))
+"""
+    try:
+        out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True,
+                             timeout=1200)
+        t = tuple(float(v) for v in out.stdout.split()[-3:])
+        return t if len(t) == 3 else None
+    except (subprocess.SubprocessError, ValueError):
+        return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, model, data in cases():
+            csv = Path(tmp) / "twolevel.csv"
+            data.to_csv(csv, index=False)
+            ours = interleaved([lambda m=model, d=data: ir.fit(m, data=d, cluster="cluster")],
+                               args.repeats)[0]
+            lav = lavaan_seconds(model, csv, args.repeats)
+            line = f"{label:<42} im-research {fmt(ours)}"
+            if lav is None:
+                line += "; lavaan not found (Rscript with lavaan)"
+            else:
+                line += f"; lavaan {fmt(lav)}; ratio {lav[0] / ours[0]:.1f}x"
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
