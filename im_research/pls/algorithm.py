@@ -35,8 +35,9 @@ SCHEMES = ("path", "centroid", "factorial")
 @dataclass
 class Estimate:
     """Weights ``W`` (p × k, block-diagonal, unit-variance composites), construct
-    correlations ``C``, paths ``B`` (``B[i, j]``: i → j), the construct correlations
-    ``C_used`` the paths were estimated from (``C`` or its PLSc correction), ``rho_a``
+    correlations ``C``, paths ``B`` (``B[i, j]``: i → j), the construct moments
+    ``C_used`` the paths were estimated from (``C``, its PLSc correction, or with
+    interaction terms rescaled), ``rho_a``
     (1 where not corrected) and ``iterations``. In :func:`estimate_batch` every field has
     a leading axis over samples, and ``ok`` marks the samples that converged."""
 
@@ -106,7 +107,7 @@ def rho_a(S, W, idx):
 
 
 def estimate_batch(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300,
-                   consistent=False) -> Estimate:
+                   consistent=False, interaction=None, item_sd=None) -> Estimate:
     """Run the PLS algorithm on a stack of indicator correlation matrices at once.
 
     Parameters
@@ -124,6 +125,12 @@ def estimate_batch(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300
         updates; each sample keeps its own count, as if estimated alone.
     consistent : bool
         Apply the PLSc correction to mode A blocks with two or more items.
+    interaction : sequence of bool, optional
+        Blocks that are interaction terms: their ρA stays 1 under PLSc and, without
+        PLSc, their scores are rescaled as seminr's (Henseler & Chin 2010) to the
+        loading-weighted mean SD of their product items ``item_sd`` ((m, p) or (p,)),
+        so a path from an interaction term is the change in the focal slope per SD of
+        the moderator. Its other fields (``C``, loadings) stay standardised.
 
     Returns
     -------
@@ -132,6 +139,8 @@ def estimate_batch(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300
         converge or met a singular matrix (their other fields are NaN).
     """
     m, p, k = S.shape[0], S.shape[1], len(blocks)
+    if item_sd is not None:
+        item_sd = np.broadcast_to(np.asarray(item_sd, dtype=float), (m, p))
     # a (nearly) collinear mode B block gives meaningless regression weights
     bad = np.zeros(m, dtype=bool)
     for idx, mode in zip(blocks, modes):
@@ -145,15 +154,17 @@ def estimate_batch(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300
     keep = np.flatnonzero(~bad)
     try:
         groups = [(keep, _estimate_batch(S[keep], blocks, modes, P, scheme, tol, max_iter,
-                                         consistent))]
+                                         consistent, interaction,
+                                         None if item_sd is None else item_sd[keep]))]
     except np.linalg.LinAlgError:
         if m == 1:
             raise
         groups = []  # some sample met a singular matrix: estimate each alone
         for i in keep:
             try:
-                groups.append(([i], _estimate_batch(S[i:i + 1], blocks, modes, P, scheme,
-                                                    tol, max_iter, consistent)))
+                groups.append(([i], _estimate_batch(
+                    S[i:i + 1], blocks, modes, P, scheme, tol, max_iter, consistent,
+                    interaction, None if item_sd is None else item_sd[i:i + 1])))
             except np.linalg.LinAlgError:
                 pass
     for rows, e in groups:
@@ -162,7 +173,8 @@ def estimate_batch(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300
     return out
 
 
-def _estimate_batch(S, blocks, modes, P, scheme, tol, max_iter, consistent) -> Estimate:
+def _estimate_batch(S, blocks, modes, P, scheme, tol, max_iter, consistent,
+                    interaction=None, item_sd=None) -> Estimate:
     m, p, k = S.shape[0], S.shape[1], len(blocks)
     mask = np.zeros((p, k))
     for j, idx in enumerate(blocks):
@@ -200,16 +212,26 @@ def _estimate_batch(S, blocks, modes, P, scheme, tol, max_iter, consistent) -> E
     C_used = C
     if consistent:
         for j, idx in enumerate(blocks):
-            if modes[j] == "A" and len(idx) > 1:
+            if modes[j] == "A" and len(idx) > 1 and not (interaction is not None
+                                                         and interaction[j]):
                 rho[:, j] = rho_a(S, W, idx)
         C_used = C / np.sqrt(rho[:, :, None] * rho[:, None, :])
         C_used[:, np.arange(k), np.arange(k)] = 1.0
+    elif interaction is not None and any(interaction):
+        # seminr's variance adjustment: scale = Σ|λ|·sd / Σ|λ| over the term's items
+        sd = np.broadcast_to(item_sd, (m, p))
+        scale = np.ones((m, k))
+        lam = np.abs((S @ W) * (W != 0)).sum(axis=2)
+        for j, idx in enumerate(blocks):
+            if interaction[j]:
+                scale[:, j] = (lam[:, idx] * sd[:, idx]).sum(axis=1) / lam[:, idx].sum(axis=1)
+        C_used = C * scale[:, :, None] * scale[:, None, :]
     B = path_coefficients(C_used, P)
     return Estimate(W, C, B, C_used, rho, iterations, ok)
 
 
 def estimate(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300,
-             consistent=False) -> Estimate:
+             consistent=False, interaction=None, item_sd=None) -> Estimate:
     """Run the PLS algorithm on one indicator correlation matrix ``S`` (p × p).
 
     Arguments as :func:`estimate_batch`.
@@ -226,7 +248,8 @@ def estimate(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300,
         When a mode B block or a set of predecessors is perfectly collinear.
     """
     e = estimate_batch(np.asarray(S)[None], blocks, modes, P, scheme=scheme, tol=tol,
-                       max_iter=max_iter, consistent=consistent)
+                       max_iter=max_iter, consistent=consistent, interaction=interaction,
+                       item_sd=item_sd)
     if not e.ok[0]:
         raise ConvergenceError(
             f"the PLS weights did not settle in {max_iter} iterations (tol {tol:g}); "

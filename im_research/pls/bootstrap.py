@@ -2,11 +2,13 @@
 
 Each draw resamples the *raw* rows (missing cells still empty), treats missing values as
 the original fit did (mean replacement inside the sample, or casewise deletion), and
-re-estimates with the same scheme, stop rule and PLSc setting. All row indices are drawn
-up front from one ``numpy.random.Generator``, so a seed fixes every draw whatever the
-order of computation; ``indices=`` injects a fixed index matrix instead (e.g. R's, to
-reproduce seminr exactly). Draws that fail (a constant item in the sample, collinear
-predictors, no convergence) are dropped and counted, as in seminr.
+re-estimates with the same scheme, stop rule and PLSc setting (interaction terms and
+two-stage scores are rebuilt in every sample). Draw *i*'s rows come from its own random
+stream, the *i*-th child of the seed's ``SeedSequence``; ``indices=`` injects a fixed
+index matrix instead (e.g. R's, to reproduce seminr exactly). So a seed gives the
+same draws whether they are computed serially or by joblib workers (``n_jobs``, or any
+``joblib.parallel_config`` backend such as Dask). Draws that fail (a constant item in
+the sample, collinear predictors, no convergence) are dropped and counted, as in seminr.
 
 The summary per parameter: original estimate, bootstrap mean, SD (n − 1), t = original /
 SD, and percentile limits (``numpy.quantile``'s default, R's type 7) or BCa limits (the
@@ -20,19 +22,27 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import ArgumentError, DataError
+from ..errors import ArgumentError, ConvergenceError, DataError
 from .algorithm import estimate_batch
-from .data import resampled_correlations, row_counts
+from .data import complete, correlation, resampled_correlations, row_counts
 from .quality import htmt, loadings
 
-__all__ = ["PLSBootstrap", "draw_indices", "run", "bootstrap_counts", "jackknife_counts"]
+__all__ = ["PLSBootstrap", "draw_indices", "run", "run_parallel", "bootstrap_counts",
+           "jackknife_counts", "SIGN_CHANGES"]
 
 CHUNK = 250  # samples estimated at once: ~20 MB of work arrays for 30 items, 350 rows
 CI_TYPES = ("perc", "bca")
 
 
+SIGN_CHANGES = ("none", "individual", "construct")
+
+
 def draw_indices(n, n_boot, seed=None, indices=None) -> np.ndarray:
-    """The (n_boot, n) matrix of 0-based row positions: drawn, or ``indices`` checked."""
+    """The (n_boot, n) matrix of 0-based row positions: drawn, or ``indices`` checked.
+
+    Draw *i* comes from its own stream, the *i*-th child of the seed's
+    ``SeedSequence`` (``Generator.spawn``), so it is the same whoever computes it and in
+    whatever order (serial, joblib workers, Dask)."""
     if indices is not None:
         idx = np.asarray(indices)
         if (idx.ndim != 2 or idx.shape[0] < 2 or idx.shape[1] != n
@@ -46,31 +56,106 @@ def draw_indices(n, n_boot, seed=None, indices=None) -> np.ndarray:
         return idx
     if not isinstance(n_boot, (int, np.integer)) or isinstance(n_boot, bool) or n_boot < 2:
         raise ArgumentError(f"n_boot must be an integer ≥ 2, got {n_boot!r}")
-    return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    streams = np.random.default_rng(seed).spawn(n_boot)
+    return np.array([g.integers(0, n, size=n) for g in streams])
 
 
-def run(raw, spec, counts) -> tuple[dict, int]:
+def _flip(B, W, L, blocks, reference, sign_change):
+    """Sign-change corrections of one chunk of draws (Tenenhaus et al. 2005).
+
+    ``"individual"``: every path, weight and loading takes the sign of its original
+    estimate. ``"construct"``: a construct's scores are reversed in a draw when its
+    loadings are closer to the negated original ones, |Σ(λ̂ − λ*)| > |Σ(λ̂ + λ*)|;
+    reversing scores negates its weights and loadings and the paths to and from it."""
+    B0, w0, L0 = reference
+    if sign_change == "individual":
+        return (np.abs(B) * np.sign(B0), np.abs(W) * np.sign(w0)[:, None],
+                np.abs(L) * np.sign(L0))
+    M = np.zeros((len(L0), len(blocks)))
+    for j, idx in enumerate(blocks):
+        M[idx, j] = 1.0
+    d = np.where(np.abs((L0 - L) @ M) > np.abs((L0 + L) @ M), -1.0, 1.0)
+    return d[:, :, None] * B * d[:, None, :], W * d[:, None, :], L * (d @ M.T)
+
+
+def run(raw, spec, counts, sign_change="none", reference=None) -> tuple[dict, int]:
     """Re-estimate on each sample (``counts``: an iterable of (m, n) row-count chunks;
     a chunk is estimated at once); arrays of paths, total effects, weights, loadings and
-    HTMT per successful sample, and the number of failed samples."""
+    HTMT per successful sample, and the number of failed samples. ``reference`` (the
+    original paths, item weights and loadings) is needed by a ``sign_change``."""
     blocks, modes, P = spec["blocks"], spec["modes"], spec["P"]
     eye = np.eye(len(blocks))
     out = {"paths": [], "total": [], "weights": [], "loadings": [], "htmt": []}
     failed = 0
     for chunk in counts:
-        S, ok = resampled_correlations(raw, chunk, spec["missing"])
+        if spec["derive"] is None:
+            S, ok = resampled_correlations(raw, chunk, spec["missing"])
+            sd = None
+        else:
+            S, ok, sd = derived_correlations(raw, chunk, spec["missing"], spec["derive"])
+            if ok.any():
+                sd = sd[ok]
+        if not ok.any():
+            failed += len(ok)
+            continue
         S = S[ok]
         e = estimate_batch(S, blocks, modes, P, scheme=spec["scheme"], tol=spec["tol"],
-                           max_iter=spec["max_iter"], consistent=spec["consistent"])
+                           max_iter=spec["max_iter"], consistent=spec["consistent"],
+                           interaction=spec["interaction"], item_sd=sd)
         keep = e.ok
         failed += int((~ok).sum() + (~keep).sum())
         S, W, B, rho = S[keep], e.W[keep], e.B[keep], e.rho_a[keep]
+        L = loadings(S, W, blocks, rho)
+        if sign_change != "none":
+            B, W, L = _flip(B, W, L, blocks, reference, sign_change)
         out["paths"].append(B)
         out["total"].append(np.linalg.inv(eye - B) - eye)
         out["weights"].append(W.sum(axis=2))
-        out["loadings"].append(loadings(S, W, blocks, rho))
+        out["loadings"].append(L)
         out["htmt"].append(htmt(S, blocks))
+    if not out["paths"]:
+        return {}, failed
     return {key: np.concatenate(v) for key, v in out.items()}, failed
+
+
+def run_parallel(raw, spec, idx, n, n_jobs=1, sign_change="none", reference=None):
+    """:func:`run` over the draws ``idx`` in chunks, on ``n_jobs`` joblib workers
+    (``joblib.parallel_config`` picks the backend, e.g. Dask's); the chunks are
+    put back in draw order, so the result equals the serial one."""
+    chunks = [idx[s:s + CHUNK] for s in range(0, len(idx), CHUNK)]
+    if n_jobs == 1 or len(chunks) == 1:
+        return run(raw, spec, bootstrap_counts(idx, n), sign_change, reference)
+    from joblib import Parallel, delayed  # imported on demand: joblib is slow to load
+
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(run)(raw, spec, [row_counts(c, n)], sign_change, reference) for c in chunks)
+    kept = [p for p, _ in parts if p]
+    failed = sum(f for _, f in parts)
+    if not kept:
+        return {}, failed
+    return {key: np.concatenate([p[key] for p in kept]) for key in kept[0]}, failed
+
+
+def derived_correlations(raw, counts, missing, derive) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`~im_research.pls.data.resampled_correlations` for a model whose items are
+    derived from the data (interaction terms, two-stage scores): each sample is completed,
+    derived and correlated on its own (slower, as each may run a stage-one estimate).
+    Also returns the derived items' SDs (m, p) (the interaction terms' scale)."""
+    m, n = counts.shape
+    S, sd, ok = None, None, np.zeros(m, dtype=bool)
+    for d in range(m):
+        try:
+            X = complete(raw[np.repeat(np.arange(n), counts[d].astype(int))], missing)
+            if len(X) < 3:
+                continue
+            D = derive(X)
+            R = correlation(D)
+        except (DataError, ConvergenceError, np.linalg.LinAlgError):
+            continue
+        if S is None:
+            S, sd = np.full((m,) + R.shape, np.nan), np.full((m, len(R)), np.nan)
+        S[d], sd[d], ok[d] = R, D.std(axis=0, ddof=1), True
+    return S, ok, sd
 
 
 def bootstrap_counts(idx, n, chunk=CHUNK):

@@ -121,8 +121,14 @@ def resampled_correlations(raw, counts, missing) -> tuple[np.ndarray, np.ndarray
     if missing == "casewise":
         counts *= ~miss.any(axis=1)
     N = counts.sum(axis=1)
-    cX = counts[:, :, None] * X0
-    cross = cX.transpose(0, 2, 1) @ X0
+    m, (n, p) = len(counts), X0.shape
+
+    def weighted(A, B):
+        # Σ_r counts[d, r] A[r, i] B[r, j] for every sample d: one GEMM over the
+        # row-wise outer products (much faster than m small products)
+        return (counts @ (A[:, :, None] * B[:, None, :]).reshape(n, p * p)).reshape(m, p, p)
+
+    cross = weighted(X0, X0)
     sums = counts @ X0
     ok = N >= 3
     if missing == "mean" and miss.any():
@@ -130,8 +136,8 @@ def resampled_correlations(raw, counts, missing) -> tuple[np.ndarray, np.ndarray
         ok &= (observed > 0).all(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             mu = np.where(observed > 0, sums / observed, 0.0)
-        G = cX.transpose(0, 2, 1) @ F * mu[:, None, :]
-        H = (counts[:, :, None] * F).transpose(0, 2, 1) @ F
+        G = weighted(X0, F) * mu[:, None, :]
+        H = weighted(F, F)
         cross += G + G.transpose(0, 2, 1) + H * mu[:, :, None] * mu[:, None, :]
         sums = sums + (counts @ F) * mu
     with np.errstate(invalid="ignore", divide="ignore"):

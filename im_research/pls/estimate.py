@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import ArgumentError, DataError, DataWarning, HeywoodWarning
 from .algorithm import SCHEMES, estimate
 from .data import MISSING, complete, correlation, raw_matrix
+from .design import blocks_of, design
 from .model import read_model
 from .quality import loadings, outer_vif, rsquare
 from .result import PLSResult
@@ -18,7 +19,8 @@ __all__ = ["pls"]
 
 
 def pls(model, data, *, scheme="path", consistent=False, missing="mean",
-        missing_value=None, tol=1e-7, max_iter=300) -> PLSResult:
+        missing_value=None, tol=1e-7, max_iter=300, interaction="two_stage",
+        higher_order="two_stage") -> PLSResult:
     """Estimate a PLS path model (composite-based SEM, as SmartPLS and seminr).
 
     Parameters
@@ -27,6 +29,8 @@ def pls(model, data, *, scheme="path", consistent=False, missing="mean",
         lavaan syntax: ``X =~ x1 + x2`` a mode A composite ("reflective"),
         ``X <~ x1 + x2`` a mode B composite ("formative"), ``Y ~ X`` structural paths.
         A data column named in a ``~`` formula becomes a single-item construct.
+        ``Y ~ X + M + X:M`` adds the interaction term ``X:M`` (moderation);
+        ``H =~ A + B`` (or ``<~``) over constructs A and B a higher-order construct.
     data : pandas.DataFrame
         Raw item scores; items are standardised (mean 0, SD 1), so only their
         correlations matter for the estimates.
@@ -46,6 +50,16 @@ def pls(model, data, *, scheme="path", consistent=False, missing="mean",
         (SmartPLS's stop criterion, 1e-7).
     max_iter : int
         Maximum number of iterations (300 as SmartPLS and seminr).
+    interaction : {"two_stage", "product_indicator", "orthogonal"}
+        How an interaction term ``X:M`` is measured: the product of the X and M scores
+        of the model without interactions (SmartPLS 4's default), every product of a
+        standardised X item and M item (seminr's default), or those products
+        residualised on the X and M items. See :mod:`im_research.pls.design`.
+    higher_order : {"two_stage", "embedded", "repeated"}
+        How a higher-order construct is estimated: disjoint two-stage (seminr's;
+        stage one replaces it by its dimensions), embedded two-stage (stage one is the
+        repeated-indicators model) or repeated indicators in one stage. In the two-stage
+        approaches the dimensions' measurement models are in ``result.first_stage``.
 
     Returns
     -------
@@ -76,6 +90,17 @@ def pls(model, data, *, scheme="path", consistent=False, missing="mean",
     ... ''', bank)
     >>> bool(res.paths["estimate"].iloc[0] > 0)
     True
+
+    A moderation (two-stage interaction term):
+
+    >>> mod = ir.pls('''
+    ... im =~ im1 + im2 + im3 + im4
+    ... js =~ js1 + js2 + js3
+    ... oc =~ oc1 + oc2 + oc3
+    ... oc ~ im + js + im:js
+    ... ''', bank)
+    >>> list(mod.paths["source"])
+    ['im', 'js', 'im:js']
     """
     if scheme not in SCHEMES:
         raise ArgumentError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
@@ -89,8 +114,10 @@ def pls(model, data, *, scheme="path", consistent=False, missing="mean",
         raise ArgumentError(f"max_iter must be a positive integer, got {max_iter!r}")
     if not hasattr(data, "columns"):
         raise ArgumentError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    m = read_model(model, data.columns)
-    items = m.indicators
+    declared = read_model(model, data.columns)
+    d = design(declared, interaction=interaction, higher_order=higher_order, scheme=scheme,
+               tol=tol, max_iter=max_iter)
+    items = d.base
     raw = raw_matrix(data, items, missing_value)
     nan = np.isnan(raw)
     index = data.index
@@ -106,25 +133,40 @@ def pls(model, data, *, scheme="path", consistent=False, missing="mean",
         warnings.warn(f"pls(): {done} (missing={missing!r})", DataWarning, stacklevel=2)
     if X.shape[0] < 3:
         raise DataError(f"only {X.shape[0]} complete rows; PLS needs more data")
-    S = correlation(X, items)
-    blocks, start = [], 0
-    for c in m.constructs:
-        blocks.append(np.arange(start, start + len(m.items[c])))
-        start += len(m.items[c])
-    modes = [m.modes[c] for c in m.constructs]
-    spec = {"blocks": blocks, "modes": modes, "P": m.path_matrix(), "scheme": scheme,
-            "tol": tol, "max_iter": max_iter, "consistent": consistent, "missing": missing}
+    settings = {"scheme": scheme, "tol": tol, "max_iter": max_iter,
+                "consistent": consistent, "missing": missing}
+    res = _fit(d.model, d.derive, d.interaction, X, raw, index, report, settings)
+    if d.first_stage is not None:
+        first = d.first_stage
+        select = [items.index(x) for x in first.indicators]
+        res.first_stage = _fit(first, (lambda Z: Z[:, select]), [False] * len(
+            first.constructs), X, raw, index, report, settings)
+    return res
+
+
+def _fit(m, derive, interaction, X, raw, index, report, settings) -> PLSResult:
+    """Estimate the model ``m`` on the completed base matrix ``X`` (``derive`` maps it to
+    the model's items)."""
     try:
-        est = estimate(S, blocks, modes, spec["P"], scheme=scheme, tol=tol,
-                       max_iter=max_iter, consistent=consistent)
+        Xd = derive(X) if derive is not None else X
+        S = correlation(Xd, m.indicators)
+        blocks = blocks_of(m)
+        modes = [m.modes[c] for c in m.constructs]
+        spec = {"blocks": blocks, "modes": modes, "P": m.path_matrix(), "derive": derive,
+                "interaction": interaction, "item_sd": Xd.std(axis=0, ddof=1), **settings}
+        est = estimate(S, blocks, modes, spec["P"], scheme=settings["scheme"],
+                       tol=settings["tol"], max_iter=settings["max_iter"],
+                       consistent=settings["consistent"], interaction=interaction,
+                       item_sd=spec["item_sd"])
     except np.linalg.LinAlgError:
         raise DataError("the items of a mode B block, or the predecessors of a construct, "
                         "are perfectly collinear; drop a redundant item or path") from None
-    if consistent:
+    if settings["consistent"]:
         _warn_inadmissible(est.C_used, rsquare(est.C_used, est.B), m.constructs)
     lam = loadings(S, est.W, blocks, est.rho_a)
-    return PLSResult(model=m, spec=spec, S=S, X=X, raw=raw, index=index, est=est, lam=lam,
-                     outer_vif=outer_vif(S, blocks), missing=report, item_names=items)
+    return PLSResult(model=m, spec=spec, S=S, X=Xd, raw=raw, index=index, est=est, lam=lam,
+                     outer_vif=outer_vif(S, blocks), missing=report,
+                     item_names=m.indicators)
 
 
 def _warn_inadmissible(C, r2, names) -> None:
@@ -135,10 +177,10 @@ def _warn_inadmissible(C, r2, names) -> None:
     if over.size and not i.size:
         warnings.warn(f"PLSc: the R² of {names[over[0]]!r} is {r2[over[0]]:.3f} (≥ 1), an "
                       "inadmissible solution; its predecessors' corrected correlations are "
-                      "too high", HeywoodWarning, stacklevel=3)
+                      "too high", HeywoodWarning, stacklevel=4)
     if i.size:
         warnings.warn(
             f"PLSc: the corrected correlation of {names[i[0]]!r} and {names[j[0]]!r} is "
             f"{C[i[0], j[0]]:.3f} (beyond ±1), an inadmissible solution; the constructs may "
             "not be distinct or their reliabilities (ρA) are low", HeywoodWarning,
-            stacklevel=3)
+            stacklevel=4)

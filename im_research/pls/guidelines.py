@@ -120,10 +120,10 @@ def hair_2019(result, boot=None, predict=None) -> pd.DataFrame:
     for c, r2 in result.rsquare["r2"].items():
         add("8 explanatory power", "R²", c, r2, ".25 / .50 / .75",
             _band_r2(r2), HAIR)
-    if result.consistent:  # both re-estimate composite scores and their paths
+    why = result._not_predictive()
+    if why is not None:  # both re-estimate composite scores and their paths
         for criterion in ("Q² (blindfolding)", "PLSpredict vs linear model"):
-            rows.append(("10 predictive power", criterion, "all", np.nan, "",
-                         "not defined for PLSc: refit with consistent=False", HAIR))
+            rows.append(("10 predictive power", criterion, "all", np.nan, "", why, HAIR))
     else:
         d = default_distance(result.nobs)
         for c, q2 in result.blindfolding(d)["q2"].items():

@@ -35,8 +35,8 @@ def loadings(S, W, blocks, rho) -> np.ndarray:
     return L
 
 
-def reliability(S, W, blocks, modes, lam) -> np.ndarray:
-    """Rows per construct: α, ρC, AVE, ρA."""
+def reliability(S, W, blocks, modes, lam, interaction=None) -> np.ndarray:
+    """Rows per construct: α, ρC, AVE, ρA (1 for ``interaction`` terms)."""
     out = np.ones((len(blocks), 4))
     for j, idx in enumerate(blocks):
         q = len(idx)
@@ -47,7 +47,8 @@ def reliability(S, W, blocks, modes, lam) -> np.ndarray:
         lj = lam[idx]
         out[j, 1] = lj.sum() ** 2 / (lj.sum() ** 2 + (1 - lj ** 2).sum())
         out[j, 2] = np.mean(lj ** 2)
-        out[j, 3] = rho_a(S, W, idx) if modes[j] == "A" else 1.0
+        keep_one = modes[j] != "A" or (interaction is not None and interaction[j])
+        out[j, 3] = 1.0 if keep_one else rho_a(S, W, idx)
     return out
 
 

@@ -9,14 +9,16 @@ from ..errors import ArgumentError, DataError
 from .algorithm import estimate, path_coefficients
 from .bootstrap import (
     CI_TYPES,
+    SIGN_CHANGES,
     PLSBootstrap,
-    bootstrap_counts,
     draw_indices,
     jackknife_counts,
     run,
+    run_parallel,
 )
 from .data import complete
 from .guidelines import hair_2019
+from .ipma import ipma
 from .predictive import (
     PLSPredict,
     blindfolding,
@@ -93,6 +95,9 @@ class PLSResult:
         Correlations of the construct scores (PLSc: before the correction).
     scores : DataFrame
         Construct scores (standardised items times weights; mean 0, SD 1).
+    first_stage : PLSResult or None
+        With two-stage higher-order constructs: the stage-one fit, which holds the
+        measurement models of their dimensions (lower-order constructs).
 
     Examples
     --------
@@ -109,6 +114,7 @@ class PLSResult:
     def __init__(self, *, model, spec, S, X, raw, index, est, lam, outer_vif, missing,
                  item_names):
         self.model = model
+        self.first_stage = None
         self.scheme = spec["scheme"]
         self.consistent = spec["consistent"]
         self.missing = missing
@@ -168,7 +174,7 @@ class PLSResult:
         mode B, whose ρC and AVE are shown for completeness only)."""
         modes = self._spec["modes"]
         rel = reliability(self._S, self._est.W, self._blocks(), modes,
-                          self.outer["loading"].to_numpy())
+                          self.outer["loading"].to_numpy(), self._spec["interaction"])
         return pd.DataFrame(rel, index=self.model.constructs,
                             columns=["alpha", "rhoC", "AVE", "rhoA"])
 
@@ -242,7 +248,9 @@ class PLSResult:
         P = m.path_matrix()[np.ix_(keep, keep)]
         sp = self._spec
         e = estimate(S, blocks, [sp["modes"][j] for j in keep], P, scheme=sp["scheme"],
-                     tol=sp["tol"], max_iter=sp["max_iter"], consistent=sp["consistent"])
+                     tol=sp["tol"], max_iter=sp["max_iter"], consistent=sp["consistent"],
+                     interaction=[sp["interaction"][j] for j in keep],
+                     item_sd=sp["item_sd"][rows])
         t = keep.index(self.model.constructs.index(target))
         return float(rsquare(e.C_used, e.B)[t])
 
@@ -252,8 +260,10 @@ class PLSResult:
         :mod:`im_research.pls.predictive`)."""
         common = np.array([self.consistent and mode == "A" and len(idx) > 1
                            for mode, idx in zip(self._spec["modes"], self._blocks())])
+        # C_used holds rescaled interaction terms without PLSc; the fit needs correlations
+        C = self._est.C_used if self.consistent else self._est.C
         sigma = implied_correlation(self._S, self._est.W, self._blocks(),
-                                    self.outer["loading"].to_numpy(), self._est.C_used, common)
+                                    self.outer["loading"].to_numpy(), C, common)
         items = list(self.outer["item"])
         return pd.DataFrame(sigma, index=items, columns=items)
 
@@ -276,10 +286,19 @@ class PLSResult:
         """
         return pd.Series(fit_indices(self._S, self.implied_cor().to_numpy()))
 
-    def _refuse_plsc(self, what):
+    def _not_predictive(self) -> str | None:
+        """Why Q² and PLSpredict are not computed for this model, or None."""
         if self.consistent:
-            raise ArgumentError(f"{what} needs plain PLS (composite scores and their paths); "
-                                "refit with consistent=False")
+            return "not defined for PLSc (refit with consistent=False)"
+        if self._spec["derive"] is not None:
+            return ("not implemented for models with interaction terms or higher-order "
+                    "constructs (their derived items would be built from held-out rows)")
+        return None
+
+    def _refuse_plsc(self, what):
+        why = self._not_predictive()
+        if why is not None:
+            raise ArgumentError(f"{what} is {why}")
 
     def _data(self):
         return complete(self._raw, self._spec["missing"], list(self.outer["item"]))
@@ -355,7 +374,7 @@ class PLSResult:
                           list(self.outer["item"]), folds, repetitions, seed)
 
     def bootstrap(self, n_boot=5000, *, seed=None, indices=None, ci="perc",
-                  alpha=0.05) -> PLSBootstrap:
+                  alpha=0.05, sign_change="none", n_jobs=1) -> PLSBootstrap:
         """Bootstrap standard errors, t values and confidence intervals.
 
         Parameters
@@ -373,6 +392,15 @@ class PLSResult:
             more estimate per row).
         alpha : float
             1 − alpha intervals.
+        sign_change : {"none", "individual", "construct"}
+            Correction of arbitrary sign reversals in the draws (Tenenhaus et al. 2005):
+            none (seminr's and SmartPLS's), each path, weight and loading given the sign
+            of its original estimate, or a construct's scores reversed when its loadings
+            are closer to the negated original ones (paths to and from it follow).
+        n_jobs : int
+            joblib workers (-1: all cores). Every draw has its own random stream
+            (spawned from ``seed``), so the result is identical for any ``n_jobs`` and
+            any joblib backend (``joblib.parallel_config(backend="dask")``).
 
         Returns
         -------
@@ -392,9 +420,20 @@ class PLSResult:
             raise ArgumentError(f"ci must be one of {CI_TYPES}, got {ci!r}")
         if not (isinstance(alpha, float) and 0 < alpha < 1):
             raise ArgumentError(f"alpha must be a number between 0 and 1, got {alpha!r}")
+        if sign_change not in SIGN_CHANGES:
+            raise ArgumentError(f"sign_change must be one of {SIGN_CHANGES}, got "
+                                f"{sign_change!r}")
+        if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0:
+            raise ArgumentError(f"n_jobs must be a nonzero integer (-1: all cores), got "
+                                f"{n_jobs!r}")
         n = self._raw.shape[0]
         idx = draw_indices(n, n_boot, seed, indices)
-        draws, failed = run(self._raw, self._spec, bootstrap_counts(idx, n))
+        reference = (self._est.B, self.outer["weight"].to_numpy(),
+                     self.outer["loading"].to_numpy())
+        draws, failed = run_parallel(self._raw, self._spec, idx, n, n_jobs, sign_change,
+                                     reference)
+        if not draws:
+            raise DataError(f"none of the {len(idx)} bootstrap draws could be estimated")
         jack = None
         if ci == "bca":
             used = np.ones(n, dtype=bool)
@@ -405,6 +444,41 @@ class PLSResult:
                 raise DataError(f"{jack_failed} jackknife samples (one row left out) "
                                 "could not be estimated, so BCa is undefined; use ci='perc'")
         return PLSBootstrap(self, draws, len(idx), failed, alpha, ci, jack)
+
+    def ipma(self, target, scale=None, weights="unstandardized") -> pd.DataFrame:
+        """Importance–performance map analysis for one target construct (Ringle &
+        Sarstedt 2016; see :mod:`im_research.pls.ipma`).
+
+        Parameters
+        ----------
+        target : str
+            An endogenous construct.
+        scale : None, (min, max) or dict
+            The items' possible range, for the 0–100 rescaling: one pair for all items
+            (e.g. ``(1, 7)``), a dict item → pair, or None for the observed range.
+        weights : {"unstandardized", "standardized"}
+            Rescale the unstandardised outer weights (``w / sd``; Ringle & Sarstedt,
+            SmartPLS) or the standardised ones (seminrExtras).
+
+        Returns
+        -------
+        DataFrame
+            Per construct with an effect on the target: ``importance`` (unstandardised
+            total effect: the points the target's 0–100 score gains per point of the
+            construct's), ``importance_std`` and ``performance`` (mean 0–100 score).
+            ``attrs["items"]`` has the same for the items, ``attrs["target_performance"]``
+            the target's own performance.
+
+        Examples
+        --------
+        >>> import im_research as ir
+        >>> bank = ir.datasets.load("bank_service_profit_chain", reverse_scored=True)
+        >>> res = ir.pls("im =~ im1 + im2 + im3 + im4\\njs =~ js1 + js2 + js3\\njs ~ im", bank)
+        >>> table = res.ipma("js", scale=(1, 7))
+        >>> list(table.columns)
+        ['importance', 'importance_std', 'performance']
+        """
+        return ipma(self, target, scale, weights)
 
     def report(self, boot=None, predict=None) -> pd.DataFrame:
         """The reviewer's checklist of Hair et al. (2019): one row per criterion and
@@ -463,9 +537,8 @@ class PLSResult:
                  "\nFornell–Larcker\n" + self.fornell_larcker().round(4).to_string(na_rep=""),
                  "\nTotal effects\n" + self.total_effects.round(4).to_string(),
                  "\nModel fit (saturated model)\n" + self.fit().round(4).to_string()]
-        if self.consistent:
-            parts.append("\nQ² and PLSpredict: not defined for PLSc (refit with "
-                         "consistent=False)")
+        if self._not_predictive():
+            parts.append(f"\nQ² and PLSpredict: {self._not_predictive()}")
         else:
             pred = self.predict(seed=0)
             d = default_distance(self.nobs)

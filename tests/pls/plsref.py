@@ -67,6 +67,22 @@ Satisfaction ~ Image + Expectation + Value
 """
 
 
+# the vignette's moderation model (seminr's SEMinR.html; its fixtures coefficients*.csv)
+MOBI_MODERATION = """
+Image =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
+Expectation =~ CUEX1 + CUEX2 + CUEX3
+Value =~ PERV1 + PERV2
+Satisfaction =~ CUSA1 + CUSA2 + CUSA3
+Satisfaction ~ Image + Expectation + Value + Image:Expectation + Image:Value
+"""
+
+
+def seminr_names(table: pd.DataFrame) -> pd.DataFrame:
+    """seminr names an interaction "A*B"; we write "A:B" (as lavaan)."""
+    return table.rename(index=lambda s: s.replace("*", ":"),
+                        columns=lambda s: s.replace("*", ":"))
+
+
 def pls_ref() -> Path:
     """The folder ``<shared>/reference/pls``; fails the calling test when it is absent (a
     skipped oracle check would go unnoticed)."""
@@ -99,7 +115,7 @@ def _read_smartpls(path: Path) -> pd.DataFrame:
 
 
 SEMINR_CASES = ("corp_rep_simple", "corp_rep_ext", "mobi_ecsi_path", "mobi_ecsi_factorial",
-                "mobi_ecsi_plsc")
+                "mobi_ecsi_plsc", "mobi_interaction_pi_vignette")
 
 
 @functools.cache
@@ -180,6 +196,15 @@ def fitted(model: str, name: str, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ir.DataWarning)
         return ir.pls(model, data(name), **kwargs)
+
+
+def exact_sample(sigma: pd.DataFrame, n=300, seed=7) -> pd.DataFrame:
+    """Data whose sample correlation matrix is exactly ``sigma``."""
+    z = np.random.default_rng(seed).standard_normal((n, len(sigma)))
+    z -= z.mean(axis=0)
+    white = np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False)))
+    x = z @ white.T @ np.linalg.cholesky(sigma.to_numpy()).T
+    return pd.DataFrame(x, columns=sigma.columns)
 
 
 def max_diff(ours: pd.DataFrame, expected: pd.DataFrame) -> float:

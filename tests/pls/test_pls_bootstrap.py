@@ -203,8 +203,8 @@ def test_bad_bootstrap_arguments_are_named(kw, message):
 
 
 def test_bca_equals_scipy_on_the_same_draws():
-    """scipy.stats.bootstrap(method="BCa") draws rng.integers(0, n, (B, n)) as we do, so
-    with the same seed both see the same resamples and the same jackknife."""
+    """scipy.stats.bootstrap(method="BCa") draws rng.integers(0, n, (B, n)); given those
+    rows as indices, both see the same resamples and the same jackknife."""
     from scipy import stats
 
     sample = data("mobi").iloc[:90].reset_index(drop=True)
@@ -214,7 +214,8 @@ def test_bca_equals_scipy_on_the_same_draws():
         B = ir.pls(MOBI4, sample.iloc[rows]).path_matrix
         return np.array([B.loc["Image", "Satisfaction"], B.loc["Value", "Satisfaction"]])
 
-    boot = res.bootstrap(60, seed=8, ci="bca")
+    idx = np.random.default_rng(8).integers(0, res.nobs, size=(60, res.nobs))
+    boot = res.bootstrap(indices=idx, ci="bca")
     ref = stats.bootstrap((np.arange(res.nobs),), paths, vectorized=False, n_resamples=60,
                           method="BCa", rng=np.random.default_rng(8)).confidence_interval
     ours = boot.paths.loc[["Image -> Satisfaction", "Value -> Satisfaction"]]
@@ -222,7 +223,7 @@ def test_bca_equals_scipy_on_the_same_draws():
     assert ours["ci_upper"].to_numpy() == pytest.approx(ref.high, abs=1e-10)
     assert "BCa 95% intervals" in boot.summary()
     # the rest of the table is the percentile bootstrap's
-    perc = res.bootstrap(60, seed=8)
+    perc = res.bootstrap(indices=idx)
     assert boot.paths[["mean", "sd", "t"]].equals(perc.paths[["mean", "sd", "t"]])
     single = fitted(CORP_SIMPLE, "corp_rep", missing_value=-99).bootstrap(
         30, seed=1, ci="bca").weights.loc["cusa (CUSA)"]

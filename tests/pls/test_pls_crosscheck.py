@@ -3,9 +3,19 @@ and exact population values (cSEM's DGPs); tolerances from shared/reference/pls/
 (the oracle's printed precision where it is coarser than ours)."""
 
 import numpy as np
-import pandas as pd
 import pytest
-from plsref import CORP_EXT, CORP_SIMPLE, ECSI, MOBI4, data, fitted, max_diff, oracle, seminr_label
+from plsref import (
+    CORP_EXT,
+    CORP_SIMPLE,
+    ECSI,
+    MOBI4,
+    data,
+    exact_sample,
+    fitted,
+    max_diff,
+    oracle,
+    seminr_label,
+)
 
 import im_research as ir
 
@@ -58,15 +68,6 @@ def test_adanco_satisfaction_centroid(op, consistent, kind, tol):
     assert np.abs(res.rsquare["r2"].reindex(r2.index) - r2).max() < tol
 
 
-def _exact_sample(sigma: pd.DataFrame, n=300, seed=7) -> pd.DataFrame:
-    """Data whose sample correlation matrix is exactly ``sigma``."""
-    z = np.random.default_rng(seed).standard_normal((n, len(sigma)))
-    z -= z.mean(axis=0)
-    white = np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False)))
-    x = z @ white.T @ np.linalg.cholesky(sigma.to_numpy()).T
-    return pd.DataFrame(x, columns=sigma.columns)
-
-
 @pytest.mark.parametrize("scheme", ["path", "centroid", "factorial"])
 @pytest.mark.parametrize("kind, op, consistent", [
     ("composites", "<~", False), ("commonfactors", "=~", True)])
@@ -74,7 +75,7 @@ def test_population_values_are_recovered_exactly(scheme, kind, op, consistent):
     """Mode B on a composite population and PLSc on a common-factor population return
     the true weights, loadings and paths (cSEM's DGPs)."""
     dgp = f"DGP_linear_3{kind}"
-    x = _exact_sample(oracle("cSEM_dgp", f"{dgp}_Sigma"))
+    x = exact_sample(oracle("cSEM_dgp", f"{dgp}_Sigma"))
     model = "\n".join(f"eta{j} {op} y{j}1 + y{j}2 + y{j}3" for j in (1, 2, 3))
     res = ir.pls(model + "\neta2 ~ eta1\neta3 ~ eta1 + eta2", x, scheme=scheme,
                  consistent=consistent, tol=1e-12)
