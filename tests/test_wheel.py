@@ -80,7 +80,7 @@ def test_installed_wheel_loads_data_starts_an_exercise_and_runs_lesson_01(wheel,
 
         report = {"package": ir.__file__}
         report["datasets"] = {n: len(ir.datasets.load(n)) for n in ir.datasets.list()["name"]}
-        ex = ir.exercises.start("ex01_measurement", student_id="s1234")
+        ex = ir.exercises.start("ex03_measurement", student_id="s1234")
         report["exercise_rows"] = len(ex.data)
         assert main(["lessons", "--copy", "lessons"]) == 0
         report["copied"] = sorted(str(p.relative_to("lessons"))
@@ -111,5 +111,5 @@ def test_installed_wheel_loads_data_starts_an_exercise_and_runs_lesson_01(wheel,
     assert report["exercise_rows"] > 0
     lessons = sorted(f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert set(lessons) <= set(report["copied"])
-    assert "exercises/ex01_measurement.ipynb" in report["copied"]
+    assert "exercises/ex03_measurement.ipynb" in report["copied"]
     assert not [p for p in report["copied"] if "solution" in p]

@@ -20,7 +20,7 @@ def test_copy_lessons_writes_clean_notebooks_and_the_student_release(tmp_path):
     written = copy_lessons(tmp_path)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
     assert "notebooks/01_service_profit_chain.ipynb" in names
-    assert "exercises/ex01_measurement.ipynb" in names
+    assert "exercises/ex03_measurement.ipynb" in names
     assert not [n for n in names if "solution" in n]
     for p in written:
         if p.suffix == ".ipynb":
