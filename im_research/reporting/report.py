@@ -23,12 +23,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import IMResearchError
+from ..errors import ArgumentError, IMResearchError
 from ..measurement.reliability import item_statistics, reliability
 from ..measurement.validity import fornell_larcker
 
 __all__ = ["measurement_table", "reliability_table", "correlation_table", "paths_table",
-           "fit_table", "render", "path_diagram", "save_path_diagram"]
+           "fit_table", "render", "path_diagram", "save_path_diagram", "latent_means_table"]
+
+
+def __getattr__(name):
+    # PEP 562: ``ir.report.analysis_report`` (the full report, reporting/analysis.py) loads
+    # on first use; analysis.py builds on this module, so it is not imported at the top
+    if name in ("analysis_report", "AnalysisReport"):
+        from importlib import import_module
+
+        return getattr(import_module(".analysis", __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _stars(p):
@@ -111,36 +121,45 @@ def render(table: pd.DataFrame, fmt: str = "markdown", digits: int = 3, caption=
     raise ValueError("fmt must be 'markdown', 'html' or 'latex'")
 
 
-def path_diagram(fit, standardized: bool = True, show_items: bool = True):
+def path_diagram(fit, standardized: bool = True, show_items: bool = True, labels=None,
+                 fontname: str = "Helvetica", number=None):
     """A ``graphviz.Digraph`` of the model: latent variables as ellipses, observed as
     boxes, loadings and paths labelled with standardized (or raw) estimates; paths
-    significant at .05 drawn solid, others dashed."""
+    significant at .05 drawn solid, others dashed.
+
+    ``labels`` (``{variable: text}``) names the nodes; ``fontname`` is a font family (or a
+    comma-separated list) able to draw them — Persian labels need one that shapes Arabic
+    script, such as ``"Vazirmatn, DejaVu Sans"``; ``number`` formats the estimates (a
+    function of a float; default two decimals)."""
     import graphviz
 
     col = "std_all" if standardized else "est"
+    labels = labels or {}
+    number = number or (lambda v: f"{v:.2f}")
     g = graphviz.Digraph("sem", graph_attr={"rankdir": "LR", "splines": "spline"},
-                         node_attr={"fontname": "Helvetica", "fontsize": "11"},
-                         edge_attr={"fontname": "Helvetica"})  # else labels fall back to Times
+                         node_attr={"fontname": fontname, "fontsize": "11"},
+                         edge_attr={"fontname": fontname})  # else labels fall back to Times
     p = fit.params
     if "group" in p.columns:
         p = p[p["group"] == fit.group_labels[0]]
     for lv in fit.latent:
-        g.node(lv, shape="ellipse")
+        g.node(lv, label=labels.get(lv, lv), shape="ellipse")
     for _, r in p[p["op"] == "=~"].iterrows():
-        if show_items:
-            g.node(r["rhs"], shape="box")
-            g.edge(r["lhs"], r["rhs"], label=f"{r[col]:.2f}", fontsize="9")
+        if r["rhs"] in fit.latent:  # a second-order loading: factor to factor
+            g.edge(r["lhs"], r["rhs"], label=number(r[col]), fontsize="9")
+        elif show_items:
+            g.node(r["rhs"], label=labels.get(r["rhs"], r["rhs"]), shape="box")
+            g.edge(r["lhs"], r["rhs"], label=number(r[col]), fontsize="9")
     for _, r in p[p["op"] == "~"].iterrows():
-        if r["rhs"] not in fit.latent:
-            g.node(r["rhs"], shape="box")
-        if r["lhs"] not in fit.latent:
-            g.node(r["lhs"], shape="box")
+        for v in (r["rhs"], r["lhs"]):
+            if v not in fit.latent:
+                g.node(v, label=labels.get(v, v), shape="box")
         sig = not (r["pvalue"] >= 0.05)
-        g.edge(r["rhs"], r["lhs"], label=f"{r[col]:.2f}" + ("*" if sig else ""),
+        g.edge(r["rhs"], r["lhs"], label=number(r[col]) + ("*" if sig else ""),
                style="solid" if sig else "dashed", penwidth="1.6")
     for _, r in p[(p["op"] == "~~") & (p["lhs"] != p["rhs"])].iterrows():
         if r["lhs"] in fit.latent and r["rhs"] in fit.latent:
-            g.edge(r["lhs"], r["rhs"], label=f"{r[col]:.2f}", dir="both", style="dotted",
+            g.edge(r["lhs"], r["rhs"], label=number(r[col]), dir="both", style="dotted",
                    constraint="false")
     return g
 
@@ -157,3 +176,49 @@ def save_path_diagram(fit, path, **kwargs) -> Path:
     g = path_diagram(fit, **kwargs)
     out = g.render(outfile=str(path), format=fmt, cleanup=True)
     return Path(out)
+
+
+def _latent_mean_rows(fit) -> pd.DataFrame:
+    """The ``~1`` rows of the latent variables of a multi-group fit."""
+    from ..validation import check_fitted
+
+    check_fitted(fit, "fit", "latent_means_table()")
+    if fit.ngroups < 2:
+        raise ArgumentError("latent means are compared between groups: give a multi-group "
+                            "fit (group=..., with group_equal=('loadings', 'intercepts'))")
+    p = fit.params
+    rows = p[(p["op"] == "~1") & p["lhs"].isin(fit.latent)]
+    if rows.empty:
+        raise ArgumentError("the fit has no latent means; fit it with group= (which adds "
+                            "the mean structure)")
+    return rows
+
+
+def latent_means_table(fit, column: str = "est") -> pd.DataFrame:
+    """Latent means of a multi-group fit: one row per group, one column per factor.
+
+    With equal loadings and intercepts (scalar invariance), lavaan fixes the latent means
+    of the first group at 0 and estimates those of the other groups as differences from
+    it: in the units of each factor's marker item (``column="est"``), or of the factor's
+    standard deviation in that group (``"std_all"``); ``"se"`` and ``"pvalue"`` give the
+    tests against the first group. Without equal intercepts the latent means are fixed
+    at 0 in every group (and say nothing).
+
+    Examples
+    --------
+    >>> import im_research as ir
+    >>> air = ir.datasets.load("airline_integrated_marketing")
+    >>> res = ir.fit("ifc =~ ifc1 + ifc2 + ifc3 + ifc4", data=air, group="department",
+    ...              group_equal=("loadings", "intercepts"))
+    >>> float(ir.report.latent_means_table(res).round(2).loc["HR", "ifc"])
+    -0.71
+    """
+    rows = _latent_mean_rows(fit)
+    if column not in rows.columns:
+        raise ArgumentError(f"column={column!r}: choose one of 'est', 'se', 'pvalue', "
+                            "'std_all'")
+    table = rows.pivot(index="group", columns="lhs", values=column)
+    table = table.loc[fit.group_labels, [f for f in fit.latent if f in table.columns]]
+    table.index.name, table.columns.name = None, None
+    return table
+

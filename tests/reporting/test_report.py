@@ -67,3 +67,17 @@ def test_fit_table_adds_robust_columns_when_a_fit_is_robust(res):
     assert tab.loc["ML", ["chisq_scaled", "cfi_robust"]].isna().all()
     assert "cfi_robust" not in ir.report.fit_table(res).columns
     assert "Thresholds" not in ir.report.render(ir.report.measurement_table(likert))
+
+
+def test_path_diagram_draws_first_order_factors_of_a_second_order_factor_as_ellipses():
+    model = ir.models.servqual_loyalty()
+    data = ir.simulate.draw(model.population, 300, seed=5).data
+    source = ir.report.path_diagram(ir.fit(model.syntax, data=data)).source
+    for factor in ("tan", "rel", "res", "ass", "emp"):
+        node = [line for line in source.splitlines() if line.strip().startswith(f"{factor} [")]
+        assert node and all("ellipse" in line for line in node), node
+        assert f"sq -> {factor} [" in source  # the second-order loading is drawn
+    assert "sq_tan1 [" in source and "box" in source.split("sq_tan1 [")[1].split("]")[0]
+    # without items the second-order structure stays
+    bare = ir.report.path_diagram(ir.fit(model.syntax, data=data), show_items=False).source
+    assert "sq -> tan [" in bare and "sq_tan1" not in bare
