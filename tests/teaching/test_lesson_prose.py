@@ -27,8 +27,12 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
-LESSONS = ["01_service_profit_chain.ipynb", "03_measurement_quality.ipynb",
-           "14_replicate_published_study.ipynb"]
+LESSONS = ["01_service_profit_chain.ipynb", "02_survey_data.ipynb",
+           "03_measurement_quality.ipynb", "04_structural_model_mediation.ipynb",
+           "05_likert_items_and_missing_answers.ipynb", "06_measurement_invariance.ipynb",
+           "07_ski_resort_internal_branding.ipynb", "08_airline_integrated_marketing.ipynb",
+           "09_clinic_programme_over_time.ipynb",
+           "12_higher_order_servqual.ipynb", "14_replicate_published_study.ipynb"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?!\w)")
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -39,12 +43,18 @@ _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def _execute(path: Path, tmp_path: Path):
     nb = nbformat.read(path, as_version=4)
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
-    NotebookClient(nb, km=km, timeout=300,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    try:
+        NotebookClient(nb, km=km, timeout=300,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:  # nbclient leaves a kernel it was given running
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
     return nb
 
 
-@pytest.fixture(scope="module", params=LESSONS)
+# one xdist group per lesson: its three checks run in one worker, on one execution
+@pytest.fixture(scope="module", params=[pytest.param(name, marks=pytest.mark.xdist_group(name))
+                                        for name in LESSONS])
 def lesson(request, tmp_path_factory):
     path = ROOT / "notebooks" / request.param
     return nbformat.read(path, as_version=4), _execute(path, tmp_path_factory.mktemp("nb"))

@@ -3,7 +3,9 @@
 Each builder returns an object whose ``.widget`` is displayed in a notebook and whose
 state (``.table``, ``.result``, ...) can be read in tests after setting widget values, so
 the callbacks are tested without a browser. One module per widget family:
-``explorers`` (modification indices, paths, the measurement lab), ...
+``explorers`` (modification indices, paths, the measurement lab), ``simulation_lab``,
+``careless`` (the careless-responding screen), ``groups`` (one path equal across
+groups), ...
 
 Examples
 --------
@@ -17,6 +19,12 @@ Examples
 True
 """
 
+from .careless import CarelessScreen
 from .explorers import MeasurementLab, ModIndicesExplorer, PathExplorer
+from .groups import GroupPathExplorer
+from .invariance_explorer import InvarianceExplorer
+from .likert_explorer import LikertExplorer
+from .simulation_lab import SimulationLab
 
-__all__ = ["MeasurementLab", "ModIndicesExplorer", "PathExplorer"]
+__all__ = ["CarelessScreen", "GroupPathExplorer", "InvarianceExplorer", "LikertExplorer",
+           "MeasurementLab", "ModIndicesExplorer", "PathExplorer", "SimulationLab"]

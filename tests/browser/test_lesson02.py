@@ -1,0 +1,54 @@
+"""Lesson 02 in JupyterLab and chromium: run all, no errors, the careless screen responds."""
+
+from __future__ import annotations
+
+import time
+
+from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+
+
+def test_lesson02_runs_and_its_careless_screen_responds_in_chromium(lab, shots, browser,
+                                                                    record_property):
+    start = time.monotonic()
+    console_errors = []
+    page, run_time = run_lesson(browser, lab, "02_survey_data.ipynb", console_errors)
+    try:
+        # the figure (the Likert chart) is among the outputs
+        assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.some("
+                             "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
+                             "o => o.data && 'image/png' in o.data)); }")
+        shots_taken = screenshot_notebook(page, shots, "lesson02_after_run_all")
+
+        # the careless screen: demand three flags with the keyboard; fewer suspects
+        box = widget_box(page, ".widget-slider")
+        box.scroll_into_view_if_needed()
+        assert box.locator(".widget-slider").count() == 4
+        out = box.locator(".widget-output").first
+        page.wait_for_function("el => el.innerText.includes('Suspect: 16,')",
+                               arg=out.element_handle(), timeout=60_000)
+        rows_before = out.locator("tbody tr").count()
+        handle = box.locator(".widget-slider").nth(3).locator(".noUi-handle").first
+        handle.click()
+        handle.press("ArrowRight")
+        page.wait_for_function(
+            "([el, n]) => !el.innerText.includes('Suspect: 16,')"
+            " && el.querySelectorAll('tbody tr').length < n",
+            arg=[out.element_handle(), rows_before], timeout=120_000)
+        assert "Recall 0.750" in out.inner_text()
+        box.screenshot(path=str(shots / "lesson02_careless_screen_moved.png"))
+
+        # and the Mahalanobis cut-off from its dropdown: the flag count changes
+        flagged = out.locator("table").first.inner_text()
+        box.locator("select").first.select_option(label="0.05")
+        page.wait_for_function("([el, t]) => el.querySelector('table')"
+                               " && el.querySelector('table').innerText !== t",
+                               arg=[out.element_handle(), flagged], timeout=120_000)
+        assert page.evaluate(JS_ERRORS) == []
+    finally:
+        page.close()
+    assert not widget_errors(console_errors), widget_errors(console_errors)
+    total = time.monotonic() - start
+    record_property("screenshots", str(shots))
+    record_property("run_all_seconds", round(run_time, 1))
+    print(f"\nlesson 02 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
+          f"{len(shots_taken) + 1} screenshots in {shots}")

@@ -1,0 +1,60 @@
+"""Lesson 04 in JupyterLab and chromium: run all, no errors, the simulation lab responds."""
+
+from __future__ import annotations
+
+import time
+
+from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+
+
+def test_lesson04_runs_and_its_simulation_lab_responds_in_chromium(lab, shots, browser,
+                                                                   record_property):
+    start = time.monotonic()
+    console_errors = []
+    page, run_time = run_lesson(browser, lab, "04_structural_model_mediation.ipynb",
+                                 console_errors)
+    try:
+        # the chain's path diagram is among the cell outputs (the lab draws its own)
+        assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.some("
+                             "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
+                             "o => o.data && 'image/svg+xml' in o.data)); }")
+        shots_taken = screenshot_notebook(page, shots, "lesson04_after_run_all")
+
+        # the simulation lab: raise n with the keyboard; the study and its 100
+        # replications are redrawn at the new size, with the diagram and the histogram
+        # (JupyterLab shows both figures as <img>)
+        box = widget_box(page, ".widget-slider")
+        box.scroll_into_view_if_needed()
+        assert box.locator(".widget-slider").count() == 4
+        out = box.locator(".widget-output").first
+        page.wait_for_function("el => el.innerText.includes('One study of n = 100')"
+                               " && el.querySelectorAll('img, svg').length >= 2",
+                               arg=out.element_handle(), timeout=60_000)
+        before = out.locator("table").nth(1).inner_text()
+        handle = box.locator(".widget-slider").nth(3).locator(".noUi-handle").first
+        handle.click()
+        handle.press("ArrowRight")
+        page.wait_for_function("el => el.innerText.includes('One study of n = 150')"
+                               " && el.querySelectorAll('img, svg').length >= 2",
+                               arg=out.element_handle(), timeout=120_000)
+        assert out.locator("table").nth(1).inner_text() != before
+        box.screenshot(path=str(shots / "lesson04_simulation_lab_moved.png"))
+
+        # path a to zero: the truth column of the first table follows
+        handle = box.locator(".widget-slider").nth(0).locator(".noUi-handle").first
+        handle.click()
+        handle.press("Home")
+        page.wait_for_function(
+            "el => { const r = [...el.querySelectorAll('table')[0].querySelectorAll('tbody tr')]"
+            ".find(r => r.querySelector('th').innerText.includes('indirect'));"
+            " return r && r.querySelector('td').innerText.trim() === '0.000'; }",
+            arg=out.element_handle(), timeout=120_000)
+        assert page.evaluate(JS_ERRORS) == []
+    finally:
+        page.close()
+    assert not widget_errors(console_errors), widget_errors(console_errors)
+    total = time.monotonic() - start
+    record_property("screenshots", str(shots))
+    record_property("run_all_seconds", round(run_time, 1))
+    print(f"\nlesson 04 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
+          f"{len(shots_taken) + 1} screenshots in {shots}")
