@@ -5,7 +5,15 @@ the Dask LocalCluster test) runs in one xdist group, i.e. one after the other in
 same worker: Jupyter picks kernel ports by binding and releasing them, and a port taken
 in between by another process makes the kernel's messages go astray (a silent hang)."""
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# The browser tests' session fixtures (one JupyterLab server and one chromium per worker,
+# shared by every lesson's test file) live in tests/browser/browserlab.py.
+sys.path.insert(0, str(Path(__file__).parent / "tests" / "browser"))
+pytest_plugins = ["browserlab"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -53,3 +53,18 @@ def hs():
 @pytest.fixture(scope="session")
 def poldem():
     return load_reference_data("PoliticalDemocracy.csv")
+
+
+def pytest_collection_modifyitems(items):
+    """The browser tests (tests/browser/) start JupyterLab and chromium: slow, and run on
+    Linux only (Debian's chromium)."""
+    import sys
+
+    browser = Path(__file__).parent / "browser"
+    for item in items:
+        if browser in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.kernels)
+            item.add_marker(pytest.mark.slow)
+            if not sys.platform.startswith("linux"):
+                item.add_marker(pytest.mark.skip(
+                    reason="the browser test runs on Linux (Debian's chromium) only"))
