@@ -12,13 +12,12 @@ path is printed and written to the test report.
 ``./dev test`` installs chromium when it can; on Linux a missing chromium is a failure
 (with the command that fixes it), not a skip, so CI cannot pass without running this.
 
-This module holds the fixtures (``lab``, ``shots``, ``browser``; loaded for every test by
-the root ``conftest.py`` as a plugin; per test module, because a session-wide sync
-Playwright hung the xdist worker at teardown) and the page helpers a lesson's test calls: :func:`run_lesson`,
-:func:`widget_box`, :func:`screenshot_notebook`, :func:`widget_errors` and the JavaScript
-snippets. (Not a
-``conftest.py``: a second module of that name would shadow ``tests/conftest.py``, whose
-reference loaders the other tests import.)
+This module holds the fixtures (``lab``, ``shots``, ``browser``), loaded for every test
+by the root ``conftest.py`` as a plugin (per test module: a session-wide sync Playwright
+hung the xdist worker at teardown), and the page helpers a lesson's test calls:
+:func:`run_lesson`, :func:`widget_box`, :func:`screenshot_notebook`, :func:`widget_errors`
+and the JavaScript snippets. (Not a ``conftest.py``: a second module of that name would
+shadow ``tests/conftest.py``, whose reference loaders the other tests import.)
 """
 
 

@@ -18,6 +18,7 @@ Lessons are added to LESSONS once they are written to this standard.
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
+# figures inline, as in JupyterLab (./dev sets MPLBACKEND=Agg for the test process)
+_KERNEL_ENV = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 LESSONS = ["01_service_profit_chain.ipynb", "02_survey_data.ipynb",
            "03_measurement_quality.ipynb", "04_structural_model_mediation.ipynb",
            "05_likert_items_and_missing_answers.ipynb", "06_measurement_invariance.ipynb",
@@ -45,7 +48,7 @@ def _execute(path: Path, tmp_path: Path):
     km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp_path / "kernel"))
     try:
         NotebookClient(nb, km=km, timeout=300,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+                       resources={"metadata": {"path": str(path.parent)}}).execute(env=_KERNEL_ENV)
     finally:  # nbclient leaves a kernel it was given running
         if km.has_kernel:
             km.shutdown_kernel(now=True)
