@@ -23,6 +23,7 @@ shadow ``tests/conftest.py``, whose reference loaders the other tests import.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -211,3 +212,33 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+@contextlib.contextmanager
+def lesson_in_chromium(browser, lab, shots, record_property, notebook):
+    """Open ``notebook`` in JupyterLab, run all and screenshot it; yields the page for the
+    lesson's own checks (widgets moved, figures counted), then closes it, asserts that no
+    widget reported an error and records the run-all time."""
+    start = time.monotonic()
+    console_errors = []
+    page, run_time = run_lesson(browser, lab, notebook, console_errors)
+    stem = "lesson" + notebook.split("_")[0]
+    try:
+        taken = screenshot_notebook(page, shots, f"{stem}_after_run_all")
+        yield page
+        assert page.evaluate(JS_ERRORS) == []
+    finally:
+        page.close()
+    assert not widget_errors(console_errors), widget_errors(console_errors)
+    record_property("screenshots", str(shots))
+    record_property("run_all_seconds", round(run_time, 1))
+    print(f"\n{stem} in chromium: run all {run_time:.1f} s, test "
+          f"{time.monotonic() - start:.1f} s; {len(taken)} screenshots in {shots}")
+
+
+def svg_figures(page) -> int:
+    """How many code cells of the open notebook show an SVG figure (off-screen cells need
+    not be in the DOM, so the notebook model is asked)."""
+    return page.evaluate("() => {" + JS_NB + " return nb.content.widgets.filter("
+                         "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
+                         "o => o.data && 'image/svg+xml' in o.data)).length; }")

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import lesson_in_chromium, widget_box
 
 
 def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, browser,
                                                             record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "01_service_profit_chain.ipynb",
-                                 console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "01_service_profit_chain.ipynb") as page:
         assert page.locator(".widget-dropdown select").count() >= 1
         assert page.locator(".widget-slider").count() >= 1
-        shots_taken = screenshot_notebook(page, shots, "lesson01_after_run_all")
 
         # the path explorer: choose a path to add; the fit comparison must gain the
         # added model and the difference test. (Wait for what a student would see:
@@ -48,12 +42,3 @@ def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, browser,
             "([el, n]) => el.querySelectorAll('tbody tr').length < n",
             arg=[out.element_handle(), rows_before], timeout=120_000)
         box.screenshot(path=str(shots / "lesson01_mi_explorer_moved.png"))
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("screenshots", str(shots))
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 01 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 2} screenshots in {shots}")

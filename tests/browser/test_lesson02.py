@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import JS_NB, lesson_in_chromium, widget_box
 
 
 def test_lesson02_runs_and_its_careless_screen_responds_in_chromium(lab, shots, browser,
                                                                     record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "02_survey_data.ipynb", console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "02_survey_data.ipynb") as page:
         # the figure (the Likert chart) is among the outputs
         assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.some("
                              "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
                              "o => o.data && 'image/png' in o.data)); }")
-        shots_taken = screenshot_notebook(page, shots, "lesson02_after_run_all")
 
         # the careless screen: demand three flags with the keyboard; fewer suspects
         box = widget_box(page, ".widget-slider")
@@ -43,12 +38,3 @@ def test_lesson02_runs_and_its_careless_screen_responds_in_chromium(lab, shots, 
         page.wait_for_function("([el, t]) => el.querySelector('table')"
                                " && el.querySelector('table').innerText !== t",
                                arg=[out.element_handle(), flagged], timeout=120_000)
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("screenshots", str(shots))
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 02 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import JS_NB, lesson_in_chromium, widget_box
 
 
 def test_lesson03_runs_and_its_measurement_lab_responds_in_chromium(lab, shots, browser,
                                                                     record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "03_measurement_quality.ipynb",
-                                 console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "03_measurement_quality.ipynb") as page:
         # the path diagram is among the outputs (off-screen cells need not be in the DOM)
         assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.some("
                              "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
                              "o => o.data && 'image/svg+xml' in o.data)); }")
-        shots_taken = screenshot_notebook(page, shots, "lesson03_after_run_all")
 
         # the measurement lab: untick oc3r; commitment must be refitted with two items
         box = widget_box(page, ".widget-checkbox")
@@ -44,11 +38,3 @@ def test_lesson03_runs_and_its_measurement_lab_responds_in_chromium(lab, shots, 
         box.locator(".widget-checkbox", has_text="oc2").locator("input").click()
         page.wait_for_function("el => el.innerText.includes('Keep at least two items of oc')",
                                arg=out.element_handle(), timeout=60_000)
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 03 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")

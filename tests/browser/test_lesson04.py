@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import JS_NB, lesson_in_chromium, widget_box
 
 
 def test_lesson04_runs_and_its_simulation_lab_responds_in_chromium(lab, shots, browser,
                                                                    record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "04_structural_model_mediation.ipynb",
-                                 console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "04_structural_model_mediation.ipynb") as page:
         # the chain's path diagram is among the cell outputs (the lab draws its own)
         assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.some("
                              "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
                              "o => o.data && 'image/svg+xml' in o.data)); }")
-        shots_taken = screenshot_notebook(page, shots, "lesson04_after_run_all")
 
         # the simulation lab: raise n with the keyboard; the study and its 100
         # replications are redrawn at the new size, with the diagram and the histogram
@@ -49,12 +43,3 @@ def test_lesson04_runs_and_its_simulation_lab_responds_in_chromium(lab, shots, b
             ".find(r => r.querySelector('th').innerText.includes('indirect'));"
             " return r && r.querySelector('td').innerText.trim() === '0.000'; }",
             arg=out.element_handle(), timeout=120_000)
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("screenshots", str(shots))
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 04 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import lesson_in_chromium, svg_figures, widget_box
 
 
 def test_lesson05_runs_and_its_likert_explorer_responds_in_chromium(lab, shots, browser,
                                                                     record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "05_likert_items_and_missing_answers.ipynb",
-                                 console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "05_likert_items_and_missing_answers.ipynb") as page:
         # two path diagrams (WLSMV and FIML) are among the outputs
-        n_svg = page.evaluate("() => {" + JS_NB + " return nb.content.widgets.filter("
-                              "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
-                              "o => o.data && 'image/svg+xml' in o.data)).length; }")
+        n_svg = svg_figures(page)
         assert n_svg == 2
-        shots_taken = screenshot_notebook(page, shots, "lesson05_after_run_all")
 
         # the Likert explorer: five categories to start; move to two with the keyboard
         box = widget_box(page, ".widget-slider")
@@ -46,11 +38,3 @@ def test_lesson05_runs_and_its_likert_explorer_responds_in_chromium(lab, shots, 
             handle.press("ArrowRight")
         page.wait_for_function("el => el.innerText.includes('2 categories, skew 1.00')",
                                arg=out.element_handle(), timeout=300_000)
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 05 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")

@@ -3,9 +3,7 @@ responds."""
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import JS_NB, lesson_in_chromium, widget_box
 
 # the decision of the scalar step, as the explorer's table shows it
 JS_SCALAR = ("el => { const r = [...el.querySelectorAll('tbody tr')].find("
@@ -15,15 +13,11 @@ JS_SCALAR = ("el => { const r = [...el.querySelectorAll('tbody tr')].find("
 
 def test_lesson06_runs_and_its_invariance_explorer_responds_in_chromium(lab, shots, browser,
                                                                         record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "06_measurement_invariance.ipynb",
-                                 console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "06_measurement_invariance.ipynb") as page:
         assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.some("
                              "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
                              "o => o.data && 'image/svg+xml' in o.data)); }")
-        shots_taken = screenshot_notebook(page, shots, "lesson06_after_run_all")
 
         # the invariance explorer: nothing released, scalar invariance fails
         box = widget_box(page, ".widget-checkbox")
@@ -45,11 +39,3 @@ def test_lesson06_runs_and_its_invariance_explorer_responds_in_chromium(lab, sho
         page.wait_for_function("el => el.innerText.includes('Released: im =~ im3')"
                                " && (" + JS_SCALAR + ")(el) === 'NOT supported'",
                                arg=out.element_handle(), timeout=300_000)
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 06 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import lesson_in_chromium, svg_figures, widget_box
 
 
 def test_lesson07_runs_and_its_widget_responds_in_chromium(lab, shots, browser,
                                                            record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "07_ski_resort_internal_branding.ipynb",
-                                console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "07_ski_resort_internal_branding.ipynb") as page:
         # the path diagram among the outputs (off-screen cells need not be in the DOM)
-        assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.filter("
-                             "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
-                             "o => o.data && 'image/svg+xml' in o.data)).length; }") == 1
+        assert svg_figures(page) == 1
         assert page.locator(".widget-dropdown select").count() >= 1
-        shots_taken = screenshot_notebook(page, shots, "lesson07_after_run_all")
 
         # the group path explorer: choose commitment -> behaviour; the table and the
         # test line must switch to that path
@@ -34,12 +26,3 @@ def test_lesson07_runs_and_its_widget_responds_in_chromium(lab, shots, browser,
                                " && !el.innerText.includes('bc ~ bk')",
                                arg=out.element_handle(), timeout=120_000)
         box.screenshot(path=str(shots / "lesson07_group_explorer_moved.png"))
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("screenshots", str(shots))
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 07 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import lesson_in_chromium, svg_figures, widget_box
 
 
 def test_lesson09_runs_and_its_widget_responds_in_chromium(lab, shots, browser,
                                                            record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "09_clinic_programme_over_time.ipynb",
-                                console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "09_clinic_programme_over_time.ipynb") as page:
         # the path diagram among the outputs (off-screen cells need not be in the DOM)
-        assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.filter("
-                             "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
-                             "o => o.data && 'image/svg+xml' in o.data)).length; }") == 1
+        assert svg_figures(page) == 1
         assert page.locator(".widget-dropdown select").count() >= 1
-        shots_taken = screenshot_notebook(page, shots, "lesson09_after_run_all")
 
         # the path explorer: add the reverse cross-lagged path; the table must gain the
         # refitted model and the difference test
@@ -35,12 +27,3 @@ def test_lesson09_runs_and_its_widget_responds_in_chromium(lab, shots, browser,
                                " && el.innerText.includes('+ im_t2 ~ js_t1')",
                                arg=out.element_handle(), timeout=120_000)
         box.screenshot(path=str(shots / "lesson09_path_explorer_moved.png"))
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("screenshots", str(shots))
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 09 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")

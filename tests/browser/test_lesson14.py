@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
-from browserlab import JS_ERRORS, JS_NB, run_lesson, screenshot_notebook, widget_box, widget_errors
+from browserlab import lesson_in_chromium, svg_figures, widget_box
 
 
 def test_lesson14_runs_and_its_path_explorer_responds_in_chromium(lab, shots, browser,
                                                                   record_property):
-    start = time.monotonic()
-    console_errors = []
-    page, run_time = run_lesson(browser, lab, "14_replicate_published_study.ipynb",
-                                 console_errors)
-    try:
+    with lesson_in_chromium(browser, lab, shots, record_property,
+                            "14_replicate_published_study.ipynb") as page:
         # two path diagrams among the outputs (off-screen cells need not be in the DOM)
-        assert page.evaluate("() => {" + JS_NB + " return nb.content.widgets.filter("
-                             "c => c.model.type === 'code' && c.model.outputs.toJSON().some("
-                             "o => o.data && 'image/svg+xml' in o.data)).length; }") == 2
-        shots_taken = screenshot_notebook(page, shots, "lesson14_after_run_all")
+        assert svg_figures(page) == 2
 
         # the path explorer on Model A: add the path from verbal intelligence to
         # performance; the table must gain the refitted model and the difference test
@@ -32,11 +24,3 @@ def test_lesson14_runs_and_its_path_explorer_responds_in_chromium(lab, shots, br
                                " && el.innerText.includes('+ perform ~ verbint')",
                                arg=out.element_handle(), timeout=120_000)
         box.screenshot(path=str(shots / "lesson14_path_explorer_moved.png"))
-        assert page.evaluate(JS_ERRORS) == []
-    finally:
-        page.close()
-    assert not widget_errors(console_errors), widget_errors(console_errors)
-    total = time.monotonic() - start
-    record_property("run_all_seconds", round(run_time, 1))
-    print(f"\nlesson 14 in chromium: run all {run_time:.1f} s, test {total:.1f} s; "
-          f"{len(shots_taken) + 1} screenshots in {shots}")
