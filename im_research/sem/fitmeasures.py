@@ -200,7 +200,7 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     fm["logl"] = logl
     fm["unrestricted_logl"] = unres
     fm["aic"] = -2 * logl + 2 * npar
-    fm["bic"] = -2 * logl + npar * np.log(N)
+    fm["bic"] = -2 * logl + npar * np.log(float(N))
     fm["ntotal"] = N
     fm["bic2"] = -2 * logl + npar * np.log((N + 2) / 24)
 

@@ -260,7 +260,9 @@ def cov_input(cov, nobs, means, sd, ov):
                         "matrix)")
     if nobs is None:
         raise DataError("nobs= (the sample size) is required with cov=")
-    nobs = as_count(nobs, "nobs", minimum=2, error=DataError,
+    # a sample above ten billion is a typing error, and beyond float precision in the
+    # fit measures (N·df overflows the RMSEA interval search)
+    nobs = as_count(nobs, "nobs", minimum=2, maximum=10**10, error=DataError,
                     hint="nobs= is the number of respondents behind cov")
     if nobs <= len(ov):
         raise DataError(f"nobs={nobs} is not larger than the number of variables "

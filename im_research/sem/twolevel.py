@@ -566,7 +566,7 @@ def _fit_measures(*, F, logl, logl_h1, logl_b, npar, npar_b, ndat, cs, implied, 
     fm.update(cfi=inc["cfi"], tli=inc["tli"], nnfi=inc["tli"], rfi=inc["rfi"],
               nfi=inc["nfi"], pnfi=inc["pnfi"], ifi=inc["ifi"], rni=inc["rni"])
     fm.update(logl=logl, unrestricted_logl=logl_h1, aic=-2 * logl + 2 * npar,
-              bic=-2 * logl + npar * np.log(N), ntotal=N,
+              bic=-2 * logl + npar * np.log(float(N)), ntotal=N,
               bic2=-2 * logl + npar * np.log((N + 2) / 24))
     (fm["rmsea"], fm["rmsea_ci_lower"], fm["rmsea_ci_upper"], fm["rmsea_pvalue"],
      fm["rmsea_notclose_pvalue"]) = rmsea_block(T, df, N)

@@ -29,6 +29,9 @@ def test_lesson02_runs_and_its_careless_screen_responds_in_chromium(lab, shots, 
             "([el, n]) => !el.innerText.includes('Suspect: 16,')"
             " && el.querySelectorAll('tbody tr').length < n",
             arg=[out.element_handle(), rows_before], timeout=120_000)
+        # the recall line is written after the table: wait for it rather than race it
+        page.wait_for_function("el => el.innerText.includes('Recall 0.750')",
+                               arg=out.element_handle(), timeout=60_000)
         assert "Recall 0.750" in out.inner_text()
         box.screenshot(path=str(shots / "lesson02_careless_screen_moved.png"))
 

@@ -7,7 +7,8 @@ from browserlab import JS_NB, lesson_in_chromium, widget_box
 
 # the decision of the scalar step, as the explorer's table shows it
 JS_SCALAR = ("el => { const r = [...el.querySelectorAll('tbody tr')].find("
-             "r => r.querySelector('th').innerText.trim() === 'scalar');"
+             "r => { const h = r.querySelector('th');"
+             " return h !== null && h.innerText.trim() === 'scalar'; });"
              " return r ? r.lastElementChild.innerText.trim() : ''; }")
 
 
