@@ -53,10 +53,7 @@ class MLProblem:
         grad = np.zeros(self.npar)
         I = np.zeros((self.npar, self.npar)) if info else None
         for ram, st, w, lds in zip(self.rams, self.stats, self.weights, self.logdetS):
-            if info:
-                Sigma, mu, dS, dm, _ = ram.delta(theta)
-            else:
-                Sigma, mu, *_ = ram.implied(theta)
+            Sigma, mu, B, C, _, m = ram.implied(theta)
             try:
                 Lc = np.linalg.cholesky(Sigma)
             except np.linalg.LinAlgError:
@@ -65,26 +62,33 @@ class MLProblem:
             Sinv = _ram.small_inv(Sigma)
             W = st.cov
             f = logdet + np.trace(Sinv @ W) - lds - ram.p
+            u = None
             if st.mean is not None:
                 d = st.mean - mu
-                f += d @ Sinv @ d
+                u = Sinv @ d
+                f += d @ u
                 W = W + np.outer(d, d)
             Omega = Sinv @ (W - Sigma) @ Sinv
-            if info:
-                k = dS.shape[0]
-                g = -(dS.reshape(k, -1) @ Omega.ravel())
-                if st.mean is not None:
-                    g -= 2 * dm @ (Sinv @ d)
-            else:
-                g = ram.gradient(theta, Omega, Sinv @ d if st.mean is not None else None)
             F += w * f
+            if not info:
+                grad += w * ram.gradient(theta, Omega, u)
+                continue
+            # dSigma_c = U_c V_c' + V_c U_c' per free cell: tr(Omega dSigma_c) = 2 U_c'Omega V_c
+            # and tr(S^-1 dS_c S^-1 dS_d) / 2 = (V'S^-1U)_cd (V'S^-1U)_dc
+            # + (V'S^-1V)_cd (U'S^-1U)_cd
+            means = st.mean is not None or ram.meanstructure
+            U, V, D = ram.cell_factors(B, C, m, means)
+            SU, SV = Sinv @ U, Sinv @ V
+            g_cells = -2 * np.einsum("pc,pc->c", U, Omega @ V)
+            Qvu = V.T @ SU
+            I_cells = Qvu * Qvu.T + (V.T @ SV) * (U.T @ SU)
+            if means:
+                if u is not None:
+                    g_cells -= 2 * (D.T @ u)
+                I_cells += D.T @ Sinv @ D
+            g, Ig = ram.sum_cells(g_cells, I_cells)
             grad += w * g
-            if info:
-                X = Sinv @ dS  # (k, p, p); I_kl = tr(X_k X_l) / 2
-                Ig = 0.5 * (X.reshape(k, -1) @ X.transpose(0, 2, 1).reshape(k, -1).T)
-                if st.mean is not None or ram.meanstructure:
-                    Ig += dm @ Sinv @ dm.T
-                I += w * Ig
+            I += w * Ig
         return F, grad, I
 
 

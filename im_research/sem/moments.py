@@ -65,10 +65,14 @@ def check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
     dup = sorted(set(data.columns[data.columns.duplicated()]) & set(ov))
     if dup:
         raise DataError(f"column(s) {dup} appear more than once in the data; rename them")
-    sub = data[ov]
-    numeric_ok = [dt.kind in "biuf" for dt in sub.dtypes]  # bool, int, unsigned, float
+    idx = data.columns.get_indexer(ov)
+    dtypes = data.dtypes.to_numpy()
+    numeric_ok = [dtypes[i].kind in "biuf" for i in idx]  # bool, int, unsigned, float
     if all(numeric_ok):  # the common case, checked on one numpy array (returned for reuse)
-        x = sub.to_numpy(dtype=float)
+        if all(dt.kind in "biuf" for dt in dtypes):  # one numeric block: no copy by column
+            x = data.to_numpy(dtype=float)[:, idx]
+        else:
+            x = data.iloc[:, idx].to_numpy(dtype=float)
         _refuse_infinite(x, ov, data.index)
         empty = np.isnan(x).all(axis=0)
         if empty.any():
@@ -76,6 +80,7 @@ def check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
             raise DataError(f"column {v!r} has no observed values (all missing); remove "
                             "it from the model or fix the import")
         return x
+    sub = data.iloc[:, idx]
     for k, v in enumerate(ov):
         col = data[v]
         if numeric_ok[k]:

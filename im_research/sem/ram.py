@@ -233,6 +233,45 @@ class RAM:
             _scatter(dm, self.m_pid, L[:, self.m_i].T, self._unique["m"])
         return dS, dm
 
+    def cell_factors(self, B, C, m, means=True):
+        """Each free cell's derivatives in rank-two form: ``dSigma_c = U_c V_c' + V_c U_c'``
+        and ``dmu_c = D_c``, as (p, c) arrays U, V, D over the cells a, s, m in that order
+        (``self.cell_pids`` maps cells to parameters).
+
+        Products of derivatives then cost O(p² c) instead of the O(p³ c) of the dense
+        (npar, p, p) array of :meth:`delta` — what makes large models fast.
+        """
+        p = self.p
+        L = B[:p, :]
+        zeros = np.zeros((p, len(self.m_pid)))
+        U = np.concatenate([L[:, self.a_i], L[:, self.s_i], zeros], axis=1)
+        # a diagonal (co)variance cell gives u u' = u v' + v u' with v = u / 2
+        V = np.concatenate([C[self.a_j, :p].T,
+                            L[:, self.s_j] * np.where(self.s_offdiag, 1.0, 0.5), zeros],
+                           axis=1)
+        D = None
+        if means:
+            D = np.concatenate([L[:, self.a_i] * (B @ m)[self.a_j],
+                                np.zeros((p, len(self.s_pid))), L[:, self.m_i]], axis=1)
+        return U, V, D
+
+    @property
+    def cell_pids(self):
+        """The parameter of each free cell, in the order of :meth:`cell_factors`."""
+        return np.concatenate([self.a_pid, self.s_pid, self.m_pid]).astype(int)
+
+    def sum_cells(self, g_cells, I_cells=None):
+        """Cell gradient (c,) and information (c, c) summed into parameters (npar)."""
+        pids = self.cell_pids
+        unique = all(self._unique.values()) and len(np.unique(pids)) == len(pids)
+        g = np.zeros(self.npar)
+        _scatter(g, pids, g_cells, unique)
+        if I_cells is None:
+            return g, None
+        I = np.zeros((self.npar, self.npar))
+        _scatter(I, np.ix_(pids, pids), I_cells, unique)
+        return g, I
+
     def delta(self, theta):
         """Derivatives of the implied moments.
 

@@ -406,12 +406,11 @@ class SEMResult:
                  ("~1", "Intercepts"), ("|", "Thresholds"), ("~~var", "Variances"),
                  ("~*~", "Scales y*"), (":=", "Defined parameters")]
 
-    def _section_rows(self, key, table):
-        if key == "~~cov":
-            return table[(table["op"] == "~~") & (table["lhs"] != table["rhs"])]
-        if key == "~~var":
-            return table[(table["op"] == "~~") & (table["lhs"] == table["rhs"])]
-        return table[table["op"] == key]
+    @staticmethod
+    def _section_of(op, lhs, rhs):
+        if op == "~~":
+            return "~~var" if lhs == rhs else "~~cov"
+        return op
 
     def summary(self, standardized=True):
         """A lavaan-style text summary (model test, fit indices, parameter estimates)."""
@@ -478,28 +477,32 @@ class SEMResult:
     def _write_sections(self, w, table, cols, hdr, defined=True):
         """The parameter sections of ``summary()`` (latent variables, regressions, ...)
         for the rows of ``table``; ``defined=False`` leaves out the ``:=`` rows."""
+        # plain lists: pandas row access costs more than the formatting itself
+        fields = ["lhs", "op", "rhs", "label"] + cols
+        rows = list(zip(*(table[c].tolist() for c in fields)))
+        sections = {}
+        for r in rows:
+            sections.setdefault(self._section_of(r[1], r[0], r[2]), []).append(r)
         for key, title in self._SECTIONS:
-            part = self._section_rows(key, table)
-            if (key == ":=" and not defined) or part.empty:
+            part = sections.get(key)
+            if (key == ":=" and not defined) or not part:
                 continue
             w(f"{title}:")
             w(hdr)
             current = None
-            for _, r in part.iterrows():
-                if key in ("=~", "~") and r["lhs"] != current:
-                    current = r["lhs"]
-                    w(f"  {r['lhs']} {r['op']}")
-                name = r["rhs"] if key in ("=~", "~") else f"{r['lhs']}|{r['rhs']}" \
-                    if key == "|" else (
-                    f"{r['lhs']} ~~ {r['rhs']}" if key == "~~cov" else
-                    (r["lhs"] if key != ":=" else f"{r['lhs']} := {r['rhs']}"))
-                if r["label"] and key != ":=":
-                    name = f"{name} ({r['label']})"
+            for lhs, op, rhs, label, *values in part:
+                if key in ("=~", "~") and lhs != current:
+                    current = lhs
+                    w(f"  {lhs} {op}")
+                name = rhs if key in ("=~", "~") else f"{lhs}|{rhs}" if key == "|" else (
+                    f"{lhs} ~~ {rhs}" if key == "~~cov" else
+                    (lhs if key != ":=" else f"{lhs} := {rhs}"))
+                if label and key != ":=":
+                    name = f"{name} ({label})"
                 cells = ""
-                for c in cols:
-                    v = r[c]
+                for c, v in zip(cols, values):
                     cells += f"{'':>10}" if (isinstance(v, float) and math.isnan(v)) or \
-                        (c == "se" and v == 0 and r["op"] != ":=") else f"{v:>10.3f}"
+                        (c == "se" and v == 0 and op != ":=") else f"{v:>10.3f}"
                 w(f"    {name:<20}{cells}")
             w("")
 

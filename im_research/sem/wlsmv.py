@@ -110,15 +110,16 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=(), pairwise=False
                             "covariates enter with their values (lavaan's conditional.x). "
                             "Leave them out of ordered=, or make each a single-indicator "
                             "factor to treat it as an ordered item")
+    ov = list(ov)
     names = _resolve_ordered(ordered, [v for v in ov if v not in exo])
-    sub = pd.DataFrame(index=data.index)
+    cols = {}  # built as arrays: column-wise DataFrame inserts cost more than the checks
     for v in ov:
         col = data[v]
         if v not in names:  # continuous
             if not pd.api.types.is_numeric_dtype(col):
                 raise DataError(f"column {v!r} is not numeric{non_numeric_example(col)}; "
                                 "recode it, or declare it ordered")
-            sub[v] = col.astype(float)
+            cols[v] = col.to_numpy(dtype=float, na_value=np.nan)
             continue
         if isinstance(col.dtype, pd.CategoricalDtype):
             if not col.cat.ordered:
@@ -131,16 +132,20 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=(), pairwise=False
                 "the labels to "
                 "ordered codes first (im_research.survey.io.read_survey maps Likert labels), or "
                 "pass an ordered pandas Categorical")
-        sub[v] = col.astype(float)
-    inf = [v for v in ov if np.isinf(sub[v]).any()]
-    if inf:  # an infinite code would otherwise become the top category
-        row = sub.index[np.isinf(sub[inf[0]])][0]
-        raise DataError(f"column {inf[0]!r} has an infinite value in row {row!r}; replace it "
+        cols[v] = col.to_numpy(dtype=float, na_value=np.nan)
+    x = np.column_stack([cols[v] for v in ov]) if ov else np.zeros((len(data), 0))
+    isinf = np.isinf(x)
+    if isinf.any():  # an infinite code would otherwise become the top category
+        j = int(np.argmax(isinf.any(axis=0)))
+        row = data.index[int(np.argmax(isinf[:, j]))]
+        raise DataError(f"column {ov[j]!r} has an infinite value in row {row!r}; replace it "
                         "with NaN (missing) or a valid code")
-    empty = [v for v in ov if sub[v].isna().all()]
+    isnan = np.isnan(x)
+    empty = [v for v, e in zip(ov, isnan.all(axis=0)) if e]
     if empty:
         raise DataError(f"column(s) {empty} have no observed values (all missing); remove "
                         "them from the model or fix the import")
+    sub = pd.DataFrame(x, index=data.index, columns=list(ov))
     if pairwise:
         incomplete = [v for v in ov if v not in names and sub[v].isna().any()]
         if incomplete or exo:
@@ -148,23 +153,28 @@ def prepare_ordinal_data(data: pd.DataFrame, ov, ordered, exo=(), pairwise=False
                 "missing='pairwise' is available for ordered items without covariates; "
                 + (f"continuous column(s) {incomplete} have missing values" if incomplete
                    else f"covariates {list(exo)} are in the model") + "; use listwise")
-        keep = sub.notna().any(axis=1)  # rows without any answer carry no information
+        keep = ~isnan.all(axis=1)  # rows without any answer carry no information
     else:
-        keep = sub.notna().all(axis=1)
+        keep = ~isnan.any(axis=1)
     dropped = list(sub.index[~keep])
     if dropped:
-        per_col = ", ".join(f"{c}: {k}" for c, k in sub.isna().sum().items() if k)
+        per_col = ", ".join(f"{c}: {k}" for c, k in zip(ov, isnan.sum(axis=0)) if k)
         what = ("rows without any answer" if pairwise else
                 f"rows with missing values (missing per column: {per_col}); WLSMV uses "
                 "complete rows (lavaan default); use missing='pairwise' to keep them")
         warnings.warn(f"{'removed' if pairwise else 'listwise deletion dropped'} "
                       f"{len(dropped)} of {len(sub)} {what}", DataWarning, stacklevel=4)
     sub = sub[keep]
-    const = [v for v in ov if v not in names and sub[v].nunique() < 2]
+    x = x[keep]
+    def distinct(j):
+        col = x[:, j]
+        return len(np.unique(col[~np.isnan(col)]))
+
+    const = [v for j, v in enumerate(ov) if v not in names and distinct(j) < 2]
     if const:
         raise DataError(f"continuous column(s) {const} are constant; remove them")
     for v in names:
-        k = sub[v].nunique()
+        k = distinct(ov.index(v))
         if k > _MANY_CATEGORIES:
             warnings.warn(f"ordered column {v!r} has {k} categories; with this many the "
                           "item is usually better treated as continuous", DataWarning,
