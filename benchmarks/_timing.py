@@ -29,3 +29,49 @@ def interleaved(fns, repeats, warmup=True):
             fn()
             ts.append(time.perf_counter() - t0)
     return [(statistics.median(ts), min(ts), max(ts)) for ts in times]
+
+
+def lavaan_times(setup, call, repeats, timeout=1800):
+    """Wall times of the R expression ``call`` in lavaan, after ``setup`` (R code that
+    reads the data and defines the model), in one fresh ``Rscript``: (median, min, max)
+    seconds over ``repeats`` runs after a warm-up, or None when Rscript with lavaan is
+    not installed (``./dev bench`` installs it on Debian when run as root)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("Rscript") is None:
+        return None
+    script = (f"suppressPackageStartupMessages(library(lavaan))\n{setup}\n"
+              f"f <- function() {call}\ninvisible(f())\n"
+              f"t <- replicate({repeats}, system.time(f())[['elapsed']])\n"
+              "cat(median(t), min(t), max(t))\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as fh:
+        fh.write(script)
+    try:
+        out = subprocess.run(["Rscript", fh.name], capture_output=True, text=True,
+                             timeout=timeout)
+        t = tuple(float(v) for v in out.stdout.split()[-3:])
+        return t if len(t) == 3 else None
+    except (subprocess.SubprocessError, ValueError):
+        return None
+
+
+def r_model(model):
+    """Model syntax as an R string literal (one line, single quotes escaped)."""
+    lines = [ln.split("#")[0].strip() for ln in model.strip().splitlines()]
+    return "'" + "; ".join(ln for ln in lines if ln).replace("'", "\\'") + "'"
+
+
+def fmt(t, unit="ms"):
+    """``median [min-max]`` of a (median, min, max) triple in seconds."""
+    k = 1000 if unit == "ms" else 1
+    med, lo, hi = t
+    return f"{k * med:8.1f} {unit} [{k * lo:.1f}-{k * hi:.1f}]"
+
+
+def vs_lavaan(ours, lav, unit="ms"):
+    """The lavaan part of a benchmark line: its time and the ratio to ours."""
+    if lav is None:
+        return "; lavaan not found (Rscript with lavaan)"
+    return f"; lavaan {fmt(lav, unit)}; ratio {lav[0] / ours[0]:.1f}x"

@@ -16,15 +16,13 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from _timing import median_s  # noqa: E402  (benchmarks/ is on sys.path)
+from _timing import lavaan_times, median_s, r_model  # noqa: E402  (benchmarks/ on sys.path)
 
 import im_research as ir  # noqa: E402
 from im_research.synthetic.models import service_profit_chain  # noqa: E402
@@ -45,23 +43,10 @@ def semopy_naive(model, data, draws, seed=0):
 
 
 def lavaan_seconds(model, csv, draws):
-    if not shutil.which("Rscript"):
-        return None
-    script = f"""
-suppressPackageStartupMessages(library(lavaan))
-d <- read.csv("{csv}")
-fit <- sem('{model}', data = d)
-set.seed(1)
-t <- system.time(bootstrapLavaan(fit, R = {draws}, FUN = "coef"))[["elapsed"]]
-cat(t)
-"""
-    with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as fh:
-        fh.write(script)
-    out = subprocess.run(["Rscript", fh.name], capture_output=True, text=True)
-    try:
-        return float(out.stdout.strip().split()[-1])
-    except (ValueError, IndexError):
-        return None
+    """lavaan's time for bootstrapLavaan with ``draws`` draws (None without lavaan)."""
+    t = lavaan_times(f"d <- read.csv('{csv}')\nfit <- sem({r_model(model)}, data = d)\n"
+                     "set.seed(1)", f"bootstrapLavaan(fit, R = {draws}, FUN = 'coef')", 1)
+    return None if t is None else t[0]
 
 
 def main():
@@ -90,7 +75,7 @@ def main():
     ratio = semopy_1000 / min(ours1, ours2)
     print(f"  semopy naive (50 x 20) {semopy_1000:8.2f} s   ratio {ratio:.1f}x"
           "   (targets: <= 2 s, >= 15x)")
-    lav = lavaan_seconds(plain.replace("\n", "; "), load_csv(bank[items]), 100)
+    lav = lavaan_seconds(plain, load_csv(bank[items]), 100)
     if lav is not None:
         print(f"  lavaan bootstrapLavaan (100 x 10) {lav * 10:8.2f} s   ratio "
               f"{lav * 10 / min(ours1, ours2):.1f}x")

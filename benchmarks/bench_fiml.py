@@ -19,15 +19,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import types  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from _timing import interleaved  # noqa: E402  (benchmarks/ is on sys.path)
+from _timing import fmt, interleaved, lavaan_times, r_model, vs_lavaan  # noqa: E402  (benchmarks/ is on sys.path)
 
 import im_research as ir  # noqa: E402
 from im_research.sem import ml  # noqa: E402
@@ -45,32 +43,6 @@ def fiml_data(share=0.08, seed=0):
     return model, data
 
 
-def fmt(t):
-    med, lo, hi = t
-    return f"{1000 * med:8.1f} ms [{1000 * lo:.1f}-{1000 * hi:.1f}]"
-
-
-def lavaan_seconds(model, csv, repeats, estimator):
-    if shutil.which("Rscript") is None:
-        return None
-    code = f"""
-suppressMessages(library(lavaan))
-d <- read.csv("{csv}")
-m <- "{model.strip().replace(chr(10), '; ')}"
-f <- function() sem(m, data = d, missing = "ml", estimator = "{estimator}")
-invisible(f())
-t <- replicate({repeats}, system.time(f())[["elapsed"]])
-cat(median(t), min(t), max(t))
-"""
-    try:
-        out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True,
-                             timeout=1200)
-        t = tuple(float(v) for v in out.stdout.split()[-3:])
-        return t if len(t) == 3 else None
-    except (subprocess.SubprocessError, ValueError):
-        return None
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=7)
@@ -85,13 +57,9 @@ def main():
         for est in ("ML", "MLR"):
             ours = interleaved([lambda e=est: ir.fit(model, data=data, missing="fiml",
                                                      estimator=e)], args.repeats)[0]
-            lav = lavaan_seconds(model, csv, args.repeats, est)
-            line = f"(a) FIML {est:<3} full fit: im-research {fmt(ours)}"
-            if lav is None:
-                line += "; lavaan not found (Rscript with lavaan)"
-            else:
-                line += f"; lavaan {fmt(lav)}; ratio {lav[0] / ours[0]:.1f}x"
-            print(line)
+            lav = lavaan_times(f"d <- read.csv('{csv}')", f"sem({r_model(model)}, data = d, "
+                               f"missing = 'ml', estimator = '{est}')", args.repeats)
+            print(f"(a) FIML {est:<3} full fit: im-research {fmt(ours)}{vs_lavaan(ours, lav)}")
 
     res = ir.fit(model, data=data, missing="fiml")
     problem, theta = res._problem, res.theta

@@ -15,14 +15,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
-from _timing import interleaved  # noqa: E402  (benchmarks/ is on sys.path)
+from _timing import fmt, interleaved, lavaan_times, r_model, vs_lavaan  # noqa: E402  (benchmarks/ is on sys.path)
 
 import im_research as ir  # noqa: E402
 
@@ -40,32 +38,6 @@ def cases():
         yield label, model, data
 
 
-def fmt(t):
-    med, lo, hi = t
-    return f"{1000 * med:8.1f} ms [{1000 * lo:.1f}-{1000 * hi:.1f}]"
-
-
-def lavaan_seconds(model, csv, repeats):
-    if shutil.which("Rscript") is None:
-        return None
-    code = f"""
-suppressMessages(library(lavaan))
-d <- read.csv("{csv}")
-m <- "{model.strip().replace(chr(10), '; ')}"
-f <- function() sem(m, data = d, cluster = "cluster")
-invisible(f())
-t <- replicate({repeats}, system.time(f())[["elapsed"]])
-cat(median(t), min(t), max(t))
-"""
-    try:
-        out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True,
-                             timeout=1200)
-        t = tuple(float(v) for v in out.stdout.split()[-3:])
-        return t if len(t) == 3 else None
-    except (subprocess.SubprocessError, ValueError):
-        return None
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=15)
@@ -77,13 +49,10 @@ def main():
             data.to_csv(csv, index=False)
             ours = interleaved([lambda m=model, d=data: ir.fit(m, data=d, cluster="cluster")],
                                args.repeats)[0]
-            lav = lavaan_seconds(model, csv, args.repeats)
-            line = f"{label:<42} im-research {fmt(ours)}"
-            if lav is None:
-                line += "; lavaan not found (Rscript with lavaan)"
-            else:
-                line += f"; lavaan {fmt(lav)}; ratio {lav[0] / ours[0]:.1f}x"
-            print(line)
+            lav = lavaan_times(f"d <- read.csv('{csv}')",
+                               f"sem({r_model(model)}, data = d, cluster = 'cluster')",
+                               args.repeats)
+            print(f"{label:<42} im-research {fmt(ours)}{vs_lavaan(ours, lav)}")
 
 
 if __name__ == "__main__":

@@ -19,14 +19,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-from _timing import median_s as _median  # noqa: E402  (benchmarks/ is on sys.path)
+from _timing import lavaan_times, r_model  # noqa: E402  (benchmarks/ is on sys.path)
+from _timing import median_s as _median  # noqa: E402
 
 import im_research as ir  # noqa: E402
 from im_research.sem.ordinal import wls_statistics  # noqa: E402
@@ -40,24 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def lavaan_seconds(model, items, repeats, csv=ROOT / "datasets" / "ski_resort_branding.csv"):
-    if shutil.which("Rscript") is None:
-        return None
-    code = f"""
-suppressMessages(library(lavaan))
-d <- read.csv("{csv}")
-m <- "{model.strip().replace(chr(10), '; ')}"
-it <- c({', '.join(repr(v) for v in items)})
-f <- function() sem(m, data = d, ordered = it)
-invisible(f())
-t <- replicate({repeats}, system.time(f())[["elapsed"]])
-cat(median(t))
-"""
-    try:
-        out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True,
-                             timeout=600)
-        return float(out.stdout.strip().split()[-1])
-    except (subprocess.SubprocessError, ValueError, IndexError):
-        return None
+    """lavaan's median time for the same WLSMV fit (None without Rscript + lavaan)."""
+    t = lavaan_times(f"d <- read.csv('{csv}')\nit <- c({', '.join(repr(v) for v in items)})",
+                     f"sem({r_model(model)}, data = d, ordered = it)", repeats)
+    return None if t is None else t[0]
 
 
 def main():
