@@ -13,6 +13,20 @@ import numpy as np
 __all__ = ["BatchML"]
 
 
+def _path_depth(ram):
+    """The longest chain of directed paths in the model (A^(depth + 1) = 0), or None
+    when the paths form a loop (a non-recursive model)."""
+    M = ram.A0 != 0  # fixed paths (marker loadings) ...
+    M[ram.a_i, ram.a_j] = True  # ... and free ones
+    power, depth = M.copy(), 1
+    while power.any():
+        if depth > ram.t:
+            return None
+        power = (power.astype(int) @ M.astype(int)) > 0
+        depth += 1
+    return depth - 1
+
+
 class BatchML:
     """Fisher scoring for a stack of samples of one single-group model.
 
@@ -34,6 +48,8 @@ class BatchML:
         # diagonal S cells: dSigma = u u' = u v' + v u' with v = u / 2
         self.s_scale = np.where(ram.s_offdiag, 1.0, 0.5)
         self.eye_t = np.eye(self.t)
+        self.depth = _path_depth(ram)
+
 
     def _implied(self, theta):
         r = self.ram
@@ -45,7 +61,12 @@ class BatchML:
         S[:, r.s_i, r.s_j] = theta[:, r.s_pid]
         S[:, r.s_j, r.s_i] = theta[:, r.s_pid]
         m[:, r.m_i] = theta[:, r.m_pid]
-        Bm = np.linalg.inv(self.eye_t - A)
+        if self.depth is None:  # a model with feedback loops
+            Bm = np.linalg.inv(self.eye_t - A)
+        else:  # (I - A)^-1 = I + A + ... + A^depth: batched products beat batched inverses
+            Bm = self.eye_t + A
+            for _ in range(self.depth - 1):
+                Bm = self.eye_t + A @ Bm
         C = Bm @ S @ Bm.transpose(0, 2, 1)
         return Bm, C, S, m
 
