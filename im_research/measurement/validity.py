@@ -78,25 +78,32 @@ def _indicators(model):
     return ind
 
 
-def _htmt_from_cor(R, ind, htmt2):
-    factors = list(ind)
-    mean = (lambda x: float(np.exp(np.mean(np.log(x))))) if htmt2 else (
-        lambda x: float(np.mean(x)))
-    within = {}
-    for f, items in ind.items():
-        if len(items) < 2:
-            within[f] = 1.0  # single item: perfectly reliable by assumption
-        else:
-            sub = R.loc[items, items].to_numpy()
-            within[f] = mean(sub[np.triu_indices(len(items), 1)])
-    out = pd.DataFrame(np.nan, index=factors, columns=factors)
-    for a in range(len(factors)):
-        out.iloc[a, a] = 1.0
+def _htmt_stack(R, groups, htmt2):
+    """HTMT matrices (B, k, k; lower triangle and diagonal) of a stack of |correlation|
+    matrices ``R`` (B, p, p); ``groups`` holds each factor's item positions."""
+    def agg(v):  # arithmetic (HTMT) or geometric (HTMT2) mean over the last axis
+        return np.exp(np.log(v).mean(axis=-1)) if htmt2 else v.mean(axis=-1)
+
+    B, k = R.shape[0], len(groups)
+    within = np.ones((B, k))  # a single item is perfectly reliable by assumption
+    for f, g in enumerate(groups):
+        if len(g) >= 2:
+            iu, ju = np.triu_indices(len(g), 1)
+            within[:, f] = agg(R[:, g[iu], g[ju]])
+    out = np.full((B, k, k), np.nan)
+    for a in range(k):
+        out[:, a, a] = 1.0
         for b in range(a):
-            fa, fb = factors[a], factors[b]
-            between = R.loc[ind[fa], ind[fb]].to_numpy().ravel()
-            out.iloc[a, b] = mean(between) / np.sqrt(within[fa] * within[fb])
+            between = R[:, groups[a][:, None], groups[b][None, :]].reshape(B, -1)
+            out[:, a, b] = agg(between) / np.sqrt(within[:, a] * within[:, b])
     return out
+
+
+def _htmt_from_cor(R, ind, htmt2):
+    groups = [R.index.get_indexer(items) for items in ind.values()]
+    with np.errstate(divide="ignore"):
+        H = _htmt_stack(R.to_numpy()[None], groups, htmt2)[0]
+    return pd.DataFrame(H, index=list(ind), columns=list(ind))
 
 
 def _checked_items(model, data, ordered, where):
@@ -181,22 +188,33 @@ def htmt_inference(model: str, data: pd.DataFrame, n_boot: int = 1000, seed=None
                         "handle them first (they are not dropped silently)")
     est = htmt(model, data, htmt2, ordered)
     seeds = seed.spawn(n_boot)
-    draws = []
     n = len(x)
-    frame = pd.DataFrame(x, columns=items)
-    failed = 0
-    for ss in seeds:
-        rows = np.random.default_rng(ss).integers(0, n, n)
-        if ordered:
-            try:
-                R = _item_correlations(frame.iloc[rows], items, ordered)
+    rows = np.array([np.random.default_rng(ss).integers(0, n, n) for ss in seeds])
+    groups = [np.array([items.index(i) for i in v]) for v in ind.values()]
+    draws, failed = [], 0
+    all_ordered = ordered is True or (ordered and set(ordered) == set(items))
+    if not ordered:  # Pearson: correlation matrices of a chunk of draws at once
+        for start in range(0, n_boot, 256):
+            xb = x[rows[start:start + 256]]
+            dev = xb - xb.mean(axis=1, keepdims=True)
+            cov = np.einsum("bni,bnj->bij", dev, dev)
+            sd = np.sqrt(np.einsum("bii->bi", cov))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                R = np.abs(cov / (sd[:, :, None] * sd[:, None, :]))
+            draws.append(_htmt_stack(R, groups, htmt2))
+        draws = list(np.concatenate(draws))
+    else:
+        from ..sem.ordinal import polychoric_matrix
+
+        frame = pd.DataFrame(x, columns=items)
+        for r in rows:
+            try:  # the matrix alone when every item is ordered; else with polyserials
+                R = (np.abs(polychoric_matrix(x[r], items)) if all_ordered else
+                     _item_correlations(frame.iloc[r], items, ordered).to_numpy())
             except DataError:  # an item became constant in this resample
                 failed += 1
                 continue
-        else:
-            R = pd.DataFrame(np.abs(np.corrcoef(x[rows], rowvar=False)), index=items,
-                             columns=items)
-        draws.append(_htmt_from_cor(R, ind, htmt2).to_numpy())
+            draws.append(_htmt_stack(R[None], groups, htmt2)[0])
     if failed:
         warnings.warn(f"htmt_inference: {failed} of {n_boot} resamples left an item with a "
                       f"single category and were left out; the intervals use {len(draws)} "
