@@ -73,3 +73,15 @@ def test_two_by_two_rules_inside_a_batch():
     fixed = empty + 0.5 * np.array([[-1, 1], [1, -1]])
     assert rhos[1] == pytest.approx(_own_ml(fixed, th[:1], th[1:]), abs=1e-7)
     assert rhos[2] == pytest.approx(_own_ml(big, t5, t7), abs=1e-7)
+
+
+def test_matrix_without_gamma_equals_polychoric():
+    # polychoric_matrix (HTMT's bootstrap draws) skips Γ but must give the same matrix
+    data = _items(seed=11)
+    names = list(data.columns)
+    full = ordinal.polychoric(data, names).to_numpy()
+    np.testing.assert_allclose(ordinal.polychoric_matrix(data.to_numpy(float), names), full,
+                               atol=1e-12)
+    with pytest.raises(ordinal.DataError, match="only one observed category"):
+        ordinal.polychoric_matrix(np.column_stack([data["c3"], np.ones(len(data))]),
+                                  ["c3", "flat"])
