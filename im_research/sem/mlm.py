@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
+from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block
 from .missing import case_scores
 
 __all__ = ["satorra_bentler", "first_order_information", "first_order_vcov",
@@ -185,7 +185,7 @@ def satorra_bentler(rams, stats, theta, df, df_b, meanstructure, x_idx=(),
     return {"vcov": vcov, "c": c, "c_b": c_b, "test": test, "tr": tr, "tr_b": tr_b}
 
 
-def mean_var_measures(fm, robust):
+def mean_var_measures(fm, robust, ngroups=1):
     """Scaled test and fit measures of the mean-and-variance adjusted tests, as lavaan:
     ``"mean.var.adjusted"`` (MLMVS, Satterthwaite: df* = tr(UΓ)²/tr((UΓ)²), T/c with
     c = tr(UΓ)/df*) and ``"scaled.shifted"`` (MLMV: a = √(df/tr((UΓ)²)),
@@ -194,6 +194,7 @@ def mean_var_measures(fm, robust):
     Satorra–Bentler factors)."""
     T, df, TB, dfB, N = fm["chisq"], fm["df"], fm["baseline_chisq"], fm["baseline_df"], \
         fm["ntotal"]
+    G = ngroups  # RMSEA carries sqrt(G) with groups, as lavaan
     (t1, t2), (b1, b2) = robust["tr"], robust["tr_b"]
     out = {}
     if robust["test"] == "mean.var.adjusted":
@@ -213,19 +214,21 @@ def mean_var_measures(fm, robust):
     for k in ("cfi", "tli", "rfi", "nfi", "pnfi", "ifi", "rni"):
         out[f"{k}_scaled"] = inc[k]
     out["nnfi_scaled"] = inc["tli"]
-    out["rmsea_scaled"] = rmsea_block(Ts, dfs, N)[0]
-    if robust["test"] == "mean.var.adjusted":
-        out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = rmsea_ci(T, t1, N)
+    out["rmsea_scaled"] = rmsea_block(Ts, dfs, N, G)[0]
+    if robust["test"] == "mean.var.adjusted":  # lavaan: interval and p-values of T on tr(UΓ)
+        (_, out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"],
+         out["rmsea_pvalue_scaled"], out["rmsea_notclose_pvalue_scaled"]) = rmsea_block(
+            T, t1, N, G)
         return out
     (_, out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"],
-     out["rmsea_pvalue_scaled"], out["rmsea_notclose_pvalue_scaled"]) = rmsea_block(Ts, df, N)
+     out["rmsea_pvalue_scaled"], out["rmsea_notclose_pvalue_scaled"]) = rmsea_block(Ts, df, N, G)
     c_sb, c_sb_b = t1 / df, b1 / dfB
     rob = incremental_indices(T, df, TB, dfB, c_sb, c_sb_b)
     for k in ("cfi", "tli", "rni"):
         out[f"{k}_robust"] = rob[k]
     out["nnfi_robust"] = rob["tli"]
-    out["rmsea_robust"] = rmsea_block(T, df, N, c=c_sb)[0]
+    out["rmsea_robust"] = rmsea_block(T, df, N, G, c=c_sb)[0]
     (_, out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"],
      out["rmsea_pvalue_robust"], out["rmsea_notclose_pvalue_robust"]) = rmsea_block(
-        T, df, N, c=c, T_ci=Ts)
+        T, df, N, G, c=c, T_ci=Ts)
     return out

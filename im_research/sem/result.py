@@ -302,7 +302,7 @@ class SEMResult:
             self.fit_measures["fmin"] = override["chisq"] / (2 * N)
         if robust is not None and robust.get("test") in ("mean.var.adjusted",
                                                          "scaled.shifted"):  # MLMVS, MLMV
-            extra = mean_var_measures(self.fit_measures, robust)
+            extra = mean_var_measures(self.fit_measures, robust, self.ngroups)
             self.fit_measures = pd.concat([self.fit_measures, pd.Series(extra, dtype=float)])
         elif robust is not None and robust.get("c") is not None:
             fm = self.fit_measures

@@ -67,6 +67,8 @@ CASES = {
     "hs_cfa_mlmvs": lambda: dict(data=_hs(), estimator="MLMVS"),
     "hs_mimic_mlm": lambda: dict(data=_hs(), estimator="MLM"),
     "hs_multigroup_mlm": lambda: dict(data=_hs(), estimator="MLM", group="school"),
+    "hs_multigroup_mlmv": lambda: dict(data=_hs(), estimator="MLMV", group="school"),
+    "hs_multigroup_mlmvs": lambda: dict(data=_hs(), estimator="MLMVS", group="school"),
     "hs_cfa_observed": lambda: dict(data=_hs(), information="observed"),
     "hs_cfa_wishart": lambda: dict(data=_hs(), likelihood="wishart"),
     "hs_cfa_se_hw": lambda: dict(data=_hs(), se="robust.huber.white"),
