@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block, rmsea_ci
+from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block
 from .missing import case_scores
 from .ml import observed_information
 from .mlm import _duplication, _gamma, cluster_sums, first_order_information
@@ -116,19 +116,27 @@ def scaled_measures(fm, c, c_b, ngroups, robust=None):
            "baseline_chisq_scaled": TBs, "baseline_df_scaled": dfB,
            "baseline_chisq_scaling_factor": c_b}
     out["pvalue_scaled"] = pchisq_upper(Ts, df)
+    out["baseline_pvalue_scaled"] = pchisq_upper(TBs, dfB)
     scaled = incremental_indices(Ts, df, TBs, dfB)
-    out["cfi_scaled"], out["tli_scaled"] = scaled["cfi"], scaled["tli"]
+    for k in ("cfi", "tli", "rfi", "nfi", "pnfi", "ifi", "rni"):
+        out[f"{k}_scaled"] = scaled[k]
+    out["nnfi_scaled"] = scaled["tli"]
     G = ngroups
-    # lavaan inverts the noncentral chi-square with the unscaled T and df * c here
-    lo, hi = rmsea_ci(T, df * c, N, G)
-    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = lo, hi
+    # lavaan inverts the noncentral chi-square with the unscaled T and df * c here, and
+    # takes the close/not-close p-values from the same distribution
+    (_, out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"],
+     out["rmsea_pvalue_scaled"], out["rmsea_notclose_pvalue_scaled"]) = rmsea_block(
+        T, df * c, N, G)
     if robust is not None:
         T, c, TB, c_b = robust["T"], robust["c"], robust["TB"], robust["c_b"]
     rob = incremental_indices(T, df, TB, dfB, c, c_b)  # Brosseau-Liard & Savalei 2014
-    out["cfi_robust"], out["tli_robust"] = rob["cfi"], rob["tli"]
+    for k in ("cfi", "tli", "rni"):
+        out[f"{k}_robust"] = rob[k]
+    out["nnfi_robust"] = rob["tli"]
     out["rmsea_scaled"] = rmsea_block(Ts, df, N, G)[0]
-    (out["rmsea_robust"], out["rmsea_ci_lower_robust"],
-     out["rmsea_ci_upper_robust"]) = rmsea_block(T, df, N, G, c=c, T_ci=T / c)[:3]
+    (out["rmsea_robust"], out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"],
+     out["rmsea_pvalue_robust"], out["rmsea_notclose_pvalue_robust"]) = rmsea_block(
+        T, df, N, G, c=c, T_ci=T / c)
     return out
 
 

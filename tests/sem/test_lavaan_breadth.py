@@ -121,10 +121,12 @@ def test_parameter_estimates(case, ours, theirs, tol):
 
 def test_fit_measures(case):
     name, ref, res = case
-    bad = []
+    bad, absent = [], []
     for key, want in ref["fit_measures"].items():
         key = key.replace(".", "_")
         if key not in res.fit_measures.index:
+            if want is not None:  # a measure lavaan reports must not go missing silently
+                absent.append(key)
             continue
         got = res.fit_measures[key]
         if want is None:
@@ -133,6 +135,7 @@ def test_fit_measures(case):
         elif not math.isclose(got, want, rel_tol=1e-3, abs_tol=1e-6):
             bad.append((key, want, got))
     assert not bad, f"{name}: fit measures differ (key, lavaan, ours): {bad}"
+    assert not absent, f"{name}: lavaan reports {absent}, we do not"
     assert len(set(res.fit_measures.index) & {k.replace(".", "_") for k in
                                                ref["fit_measures"]}) >= 40
 
