@@ -73,8 +73,10 @@ def _longstring(x):
 
 
 def _rowcorr(a, b):
-    a = a - np.nanmean(a, axis=1, keepdims=True)
-    b = b - np.nanmean(b, axis=1, keepdims=True)
+    with warnings.catch_warnings():  # a row with no answers: NaN, noted by screen()
+        warnings.simplefilter("ignore", RuntimeWarning)
+        a = a - np.nanmean(a, axis=1, keepdims=True)
+        b = b - np.nanmean(b, axis=1, keepdims=True)
     num = np.nansum(a * b, axis=1)
     den = np.sqrt(np.nansum(a * a, axis=1) * np.nansum(b * b, axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -38,3 +38,20 @@ def test_indices_on_hand_made_rows():
     assert res.table["irv"].iloc[0] == 0
     with pytest.raises(ir.DataError, match="lack items"):
         screen(data, ["a1", "zz"])
+
+
+def test_a_respondent_without_answers_to_one_side_gets_nan_and_a_note(recwarn):
+    """Psychometric synonyms for someone who skipped every first item of the pairs: NaN
+    with a note, no RuntimeWarning from an empty mean."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(8)
+    f = rng.normal(size=(120, 3))
+    data = pd.DataFrame({f"{c}{k}": f[:, j] + rng.normal(scale=0.3, size=120)
+                         for j, c in enumerate("abc") for k in (1, 2)})
+    data.loc[0, ["a1", "b1", "c1"]] = np.nan
+    res = screen(data, list(data.columns))
+    assert np.isnan(res.table.loc[0, "psychsyn"]) and res.table["psychsyn"].notna().sum() == 119
+    assert "missing for 1 respondents" in res.notes["psychsyn"]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

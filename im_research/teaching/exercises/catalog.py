@@ -14,9 +14,18 @@ from ...validation import show
 from . import (
     course,
     ex01_service_profit_chain,
+    ex02_survey_data,
     ex03_measurement,
     ex04_mediation,
+    ex05_likert_missing,
     ex06_invariance,
+    ex07_ski_resort,
+    ex08_airline,
+    ex09_clinic,
+    ex10_linkage,
+    ex11_pls,
+    ex12_higher_order,
+    ex13_power,
     ex14_replication,
 )
 from .framework import Exercise, ExerciseSpec, check_student_id, student_seed
@@ -24,8 +33,9 @@ from .framework import Exercise, ExerciseSpec, check_student_id, student_seed
 __all__ = ["EXERCISES", "get_spec", "list_exercises", "start", "generate", "RELEASE_INFO"]
 
 EXERCISES: dict[str, ExerciseSpec] = {m.SPEC.name: m.SPEC for m in (
-    ex01_service_profit_chain, ex03_measurement, ex04_mediation, ex06_invariance,
-    ex14_replication)}
+    ex01_service_profit_chain, ex02_survey_data, ex03_measurement, ex04_mediation,
+    ex05_likert_missing, ex06_invariance, ex07_ski_resort, ex08_airline, ex09_clinic,
+    ex10_linkage, ex11_pls, ex12_higher_order, ex13_power, ex14_replication)}
 RELEASE_INFO = "release.json"  # written next to a student's data files by a release
 
 
