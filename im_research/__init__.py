@@ -28,8 +28,9 @@ from .errors import (
 # pull in scipy.stats, matplotlib and the rest: name -> the subpackage that provides it
 # (an attribute of it, or its submodule of that name).
 _LAZY = {
-    **dict.fromkeys(["bollen_stine", "bootstrap", "indirect_effects", "invariance", "lrt",
-                     "power", "release_candidates"], "inference"),
+    **dict.fromkeys(["bollen_stine", "bootstrap", "design_effect", "indirect_effects",
+                     "invariance", "lrt", "power", "release_candidates", "rmsea_power",
+                     "rmsea_sample_size"], "inference"),
     **dict.fromkeys(["fornell_larcker", "higher_order_reliability", "htmt", "htmt_inference",
                      "icc", "item_statistics", "linkage", "method_bias", "multilevel",
                      "reliability", "rwg", "rwg_j"],
@@ -88,5 +89,5 @@ __all__ = [
     "release_candidates", "lrt", "ModelSyntaxError", "DataError", "ArgumentError",
     "IdentificationError",
     "ConvergenceError", "HeywoodWarning", "DataWarning", "pls", "linkage",
-    "compare_lenses", "pls_multigroup",
+    "compare_lenses", "pls_multigroup", "rmsea_power", "rmsea_sample_size", "design_effect",
 ]

@@ -43,6 +43,7 @@ from im_research.teaching.exercises import (
     release_for_students,
     start,
 )
+from im_research.teaching.widgets import LinkageExplorer
 
 MODEL = "f =~ x1 + x2 + x3 + x4"
 ITEMS = ["x1", "x2", "x3", "x4"]
@@ -723,6 +724,28 @@ LINKAGE = [
     case("power(nested)", lambda: ir.power("f =~ .8*x1 + .7*x2 + .7*x3", clusters=10,
                                            cluster_size=2.5, reps=10, seed=1),
          ArgumentError, r"cluster_size=2\.5", "cluster_size-fraction"),
+    case("power(indirect)", lambda: ir.power("f =~ .8*x1 + .7*x2 + .7*x3\ny ~ .3*f", n=100,
+                                             reps=10, seed=1, indirect={"ind": ["y ~ g"]}),
+         ArgumentError, r"indirect\['ind'\]=\['y ~ g'\]: give a list of at least two",
+         "indirect-one-path"),
+    case("power(indirect)", lambda: ir.power("f =~ .8*x1 + .7*x2 + .7*x3\ny ~ .3*f", n=100,
+                                             reps=10, seed=1, indirect={"ind": ["y ~ f",
+                                                                                 "f ~ y"]}),
+         ArgumentError, r"the model has no path f ~ y; its paths are y ~ f", "indirect-absent"),
+    case("rmsea_power", lambda: ir.rmsea_power(24.5, 200), ArgumentError, r"df=24\.5",
+         "df-fraction"),
+    case("rmsea_power", lambda: ir.rmsea_power(24, "200"), ArgumentError, r"n='200'",
+         "n-text"),
+    case("rmsea_power", lambda: ir.rmsea_power(24, 200, rmsea0=-0.05), ArgumentError,
+         r"rmsea0=-0\.05", "rmsea-negative"),
+    case("rmsea_sample_size", lambda: ir.rmsea_sample_size(24, 0.05, 0.0500001),
+         ArgumentError, r"no sample size below 10\^9", "too-close"),
+    case("rmsea_sample_size", lambda: ir.rmsea_sample_size(24, power=1), ArgumentError,
+         r"power=1", "power-1"),
+    case("design_effect", lambda: ir.design_effect(0.1, 0), ArgumentError,
+         r"cluster_size=0", "cluster_size-0"),
+    case("design_effect", lambda: ir.design_effect("0.1", 10), ArgumentError, r"icc='0\.1'",
+         "icc-text"),
     case("linkage", lambda: linkage_call(branch="branch"), DataError,
          r"branch='branch' is not a column of employees", "branch-absent"),
     case("linkage", lambda: linkage_call(employee_constructs=["i1", "i2"]), ArgumentError,
@@ -742,6 +765,13 @@ LINKAGE = [
          SimulationError, r"icc_im=1\.5", "icc-above-1"),
     case("simulate_linkage", lambda: simulate_linkage(10, [5, 5], 5, seed=1),
          SimulationError, r"2 counts for 10 branches", "sizes"),
+    case("LinkageExplorer", lambda: LinkageExplorer(units(), units(), "unit", LK_EMP,
+                                                     {"sat": ["score"]}, climate="js"),
+         ArgumentError, r"climate='js' is not one of the employee constructs",
+         "climate-absent"),
+    case("LinkageExplorer", lambda: LinkageExplorer(units(), units(), "unit", ["i1", "i2"],
+                                                     {"sat": ["score"]}),
+         ArgumentError, r"employee_constructs: give a dict", "constructs-list"),
 ]
 
 
@@ -774,6 +804,14 @@ REPORT = [
         ir.fit(MODEL, data=df(g=np.repeat([1, 2], 100)), group="g",
                group_equal=("loadings", "intercepts")), level=95), ArgumentError,
          r"level=95", "level-percent"),
+    case("localize", lambda: ir.report.localize(df(), lang="de"), ArgumentError,
+         r"lang='de'", "lang"),
+    case("localize", lambda: ir.report.localize(df(), labels=["im"]), ArgumentError,
+         r"labels must be a dict", "labels-type"),
+    case("localize", lambda: ir.report.localize(df().to_numpy()), ArgumentError,
+         r"table must be a DataFrame, got ndarray", "table-type"),
+    case("format_number", lambda: ir.report.format_number(0.5, lang="ar"), ArgumentError,
+         r"lang='ar'", "lang"),
 ]
 
 PLS_TWO = "f =~ x1 + x2 + x3\ng =~ y1 + y2 + y3\ng ~ f"
@@ -807,6 +845,13 @@ PLS = [
          r"column 'grp' must hold exactly two groups", "three-groups"),
     case("compare_lenses", lambda: ir.compare_lenses(PLS_TWO.replace("f =~", "f <~"), two()),
          ModelSyntaxError, r"both lenses", "formative"),
+    case("path_diagram", lambda: ir.report.path_diagram(pls_fit(), boot=pls_fit().paths),
+         ArgumentError, r"boot must be the result of res.bootstrap", "pls-boot-type"),
+    case("path_diagram", lambda: ir.report.path_diagram(
+        ir.fit(PLS_TWO, data=two()), boot=pls_fit().bootstrap(10, seed=1)), ArgumentError,
+         r"boot is for PLS results only", "cb-boot"),
+    case("ipma_plot", lambda: ir.plots.ipma_plot(pls_fit().ipma("g").attrs["items"]),
+         ArgumentError, r"table must be the DataFrame of res.ipma", "items-table"),
 ]
 
 CATALOGUE = (FIT + TWOLEVEL + COV + BOOT + POWER + INFERENCE + MULTILEVEL + VALIDITY + QUALITY

@@ -6,7 +6,7 @@ from .bootstrap import bollen_stine, bootstrap
 from .compare import lrt
 from .effects import indirect_effects
 from .invariance import invariance, release_candidates
-from .power import power
+from .power import design_effect, power, rmsea_power, rmsea_sample_size
 
 __all__ = ["bootstrap", "bollen_stine", "lrt", "indirect_effects", "invariance",
-           "release_candidates", "power"]
+           "release_candidates", "power", "rmsea_power", "rmsea_sample_size", "design_effect"]

@@ -18,6 +18,14 @@ intraclass correlation of the cross-products is ICC², so their design effect is
 item means and of the estimates over their independent-sampling variance (σ²/n and the
 ML standard errors that ignore the clustering).
 
+**Indirect effects** (``indirect=``): the power of the joint-significance test, the share
+of replications in which every path of the chain is significant (MacKinnon et al. 2002).
+
+**Power of the whole model** (:func:`rmsea_power`, :func:`rmsea_sample_size`): the
+closed form of MacCallum, Browne & Sugawara (1996) for the test of close fit (RMSEA .05
+against .08) or of not-close fit (.05 against .01), as semTools' ``findRMSEApower`` and
+``findRMSEAsamplesize``; no simulation.
+
 Examples
 --------
 >>> from im_research.inference.power import power
@@ -28,6 +36,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from scipy import special
@@ -37,7 +47,7 @@ from ..sem.partable import free_parameter_rows
 from ..synthetic.simulate import PopulationModel
 from ..validation import as_count, as_number, as_seed, show
 
-__all__ = ["power", "plot_power_curve"]
+__all__ = ["power", "plot_power_curve", "rmsea_power", "rmsea_sample_size", "design_effect"]
 
 
 def _population(population):
@@ -130,7 +140,7 @@ def _designs(n, clusters, cluster_size, icc):
                             "cluster_size= (employees per branch)")
     if isinstance(clusters, str) or np.ndim(clusters) > 1 or np.size(clusters) == 0:
         raise ArgumentError(f"clusters={show(clusters)}: give a number of branches or a list")
-    m = as_count(cluster_size, "cluster_size", minimum=1, hint="respondents per branch")
+    m = as_number(cluster_size, "cluster_size", low=1, low_open=False)
     icc = as_number(icc, "icc", low=0, high=1, low_open=False, high_open=True)
     return [(c * m, (c, m, icc)) for c in
             (as_count(v, "clusters", minimum=2) for v in np.atleast_1d(clusters).tolist())]
@@ -138,7 +148,7 @@ def _designs(n, clusters, cluster_size, icc):
 
 def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
           n_jobs: int = 1, client=None, chunk_size: int = 250, *, clusters=None,
-          cluster_size=None, icc: float = 0.0) -> pd.DataFrame:
+          cluster_size=None, icc: float = 0.0, indirect=None) -> pd.DataFrame:
     """Monte Carlo power of every free parameter of the model, for each sample size.
 
     Parameters
@@ -163,6 +173,13 @@ def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
         Respondents per branch.
     icc : float
         Share of every variance between branches (0 ≤ icc < 1).
+    indirect : dict, optional
+        Indirect effects, name -> the regression paths of the chain, e.g.
+        ``{"ind": ["oc ~ ic", "sq ~ oc"]}``. Each adds a row (``op`` ``":="``, ``rhs`` the
+        paths joined by ``" * "``, ``true`` and ``mean_est`` the products of the paths,
+        unstandardized) whose ``power`` is that of the joint-significance test: the share
+        of replications in which every path is significant at ``alpha`` (MacKinnon et al.
+        2002). It has no interval, so its ``coverage`` is NaN.
 
     Returns
     -------
@@ -183,6 +200,10 @@ def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
     ...             icc=0.2, reps=100, seed=1)
     >>> tab.attrs["design_effect"]["deff_mean"].round(2).tolist()
     [2.8]
+    >>> pop = "x =~ .8*x1 + .7*x2 + .7*x3\\nm ~ .4*x\\ny ~ .4*m"
+    >>> tab = power(pop, n=150, reps=50, seed=1, indirect={"ind": ["m ~ x", "y ~ m"]})
+    >>> tab.set_index("lhs").loc["ind", "rhs"]
+    'm ~ x * y ~ m'
     """
     from ..sem.estimate import fit
 
@@ -195,6 +216,7 @@ def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
     pop = _population(population)
     sigma = pop.implied_cov().to_numpy()
     designs = _designs(n, clusters, cluster_size, icc)
+    chains = _chains(indirect)
     ns = [d[0] for d in designs]
     if min(ns) <= len(pop.items):
         raise ArgumentError(f"n={show(n)}: every n must exceed the number of items "
@@ -207,6 +229,10 @@ def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
         # analysis parameterization (marker-variable identification)
         template = fit(pop.syntax(), cov=cov_df * n_i / (n_i - 1), nobs=n_i)
         truth = template.theta
+        first = free_parameter_rows(template.partable)
+        # the chains' columns among the free parameters, found before any replication
+        links = {name: [_path_column(first, link, name) for link in chain]
+                 for name, chain in chains.items()}
         seeds = np.random.SeedSequence([seed, k_n]).spawn(reps)
         chunks = [seeds[i:i + chunk_size] for i in range(0, reps, chunk_size)]
         if client is None and n_jobs == 1:
@@ -236,7 +262,6 @@ def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
                                                  np.diag(sigma), n_i, design))
         sig = np.abs(th / s) > z_crit
         cover = (th - z_crit * s <= truth) & (truth <= th + z_crit * s)
-        first = free_parameter_rows(template.partable)
         for j, (lhs, op, rhs) in enumerate(zip(first["lhs"], first["op"], first["rhs"])):
             mean_est = th[:, j].mean() if len(th) else np.nan
             rows.append(dict(n=n_i, lhs=lhs, op=op, rhs=rhs, true=truth[j],
@@ -247,10 +272,58 @@ def power(population, n=None, reps: int = 1000, seed=None, alpha: float = 0.05,
                              conv_rate=ok.mean(), **extra,
                              **({"deff_sim": deff_sim[j],
                                  "coverage_naive": naive[:, j].mean()} if extra else {})))
+        for name, chain in chains.items():
+            cols = links[name]
+            true, est = np.prod(truth[cols]), np.prod(th[:, cols], axis=1)
+            mean_est = est.mean() if len(th) else np.nan
+            rows.append(dict(n=n_i, lhs=name, op=":=",
+                             rhs=" * ".join(f"{a} ~ {b}" for a, b in chain), true=true,
+                             mean_est=mean_est, bias=mean_est - true,
+                             rel_bias=(mean_est - true) / true if true else np.nan,
+                             power=sig[:, cols].all(axis=1).mean() if len(th) else np.nan,
+                             coverage=np.nan, conv_rate=ok.mean(), **extra,
+                             **({"deff_sim": np.nan, "coverage_naive": np.nan}
+                                if extra else {})))
     table = pd.DataFrame(rows)
     if deff_rows:
         table.attrs["design_effect"] = pd.DataFrame(deff_rows)
     return table
+
+
+def _chains(indirect):
+    """{name: [(lhs, rhs), ...]} from ``indirect={"ind": ["m ~ x", "y ~ m"]}``."""
+    if indirect is None:
+        return {}
+    example = 'e.g. indirect={"ind": ["m ~ x", "y ~ m"]}'
+    if not isinstance(indirect, dict) or not indirect:
+        raise ArgumentError(f"indirect={show(indirect)}: give a dict name -> list of paths, "
+                            f"{example}")
+    chains = {}
+    for name, chain in indirect.items():
+        if isinstance(chain, str) or not isinstance(chain, (list, tuple)) or len(chain) < 2:
+            raise ArgumentError(f"indirect[{name!r}]={show(chain)}: give a list of at least "
+                                f"two regression paths, {example}")
+        links = []
+        for link in chain:
+            m = re.fullmatch(r"\s*([\w.]+)\s*~\s*([\w.]+)\s*", link) \
+                if isinstance(link, str) else None
+            if m is None:
+                raise ArgumentError(f"indirect[{name!r}]: {show(link)} is not a path "
+                                    f"'y ~ x'; {example}")
+            links.append(m.groups())
+        chains[str(name)] = links
+    return chains
+
+
+def _path_column(first, link, name):
+    """The column of path ``link`` = (lhs, rhs) among the free parameters."""
+    rows = list(zip(first["lhs"], first["op"], first["rhs"]))
+    for j, (lhs, op, rhs) in enumerate(rows):
+        if op == "~" and (lhs, rhs) == link:
+            return j
+    paths = [(lhs, rhs) for lhs, op, rhs in rows if op == "~"]
+    raise ArgumentError(f"indirect[{name!r}]: the model has no path {link[0]} ~ {link[1]}; "
+                        "its paths are " + ", ".join(f"{a} ~ {b}" for a, b in paths))
 
 
 def _mean_design_effect(means, variances, n, design):
@@ -266,10 +339,13 @@ def _mean_design_effect(means, variances, n, design):
             "n_effective_sim": n / sim}
 
 
-def plot_power_curve(table: pd.DataFrame, params=None, target: float = 0.8, ax=None):
+def plot_power_curve(table: pd.DataFrame, params=None, target: float = 0.8, ax=None,
+                     labels=None):
     """Power against n for the chosen parameters (default: all regressions ``~``).
 
-    ``params`` is a list of ``"lhs op rhs"`` strings. Returns the matplotlib Axes."""
+    ``params`` is a list of ``"lhs op rhs"`` strings (an indirect effect of
+    ``power(indirect=...)`` is ``"ind := m ~ x * y ~ m"``); ``labels`` (``{"lhs op rhs":
+    text}``) names them in the legend. Returns the matplotlib Axes."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -278,11 +354,125 @@ def plot_power_curve(table: pd.DataFrame, params=None, target: float = 0.8, ax=N
         tab = tab[tab["op"] == "~"]
     else:
         tab = tab[tab["parameter"].isin(params)]
+    if labels:
+        tab = tab.assign(parameter=tab["parameter"].replace(labels))
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     sns.lineplot(data=tab, x="n", y="power", hue="parameter", marker="o", ax=ax)
+    # beside the axes: inside, the legend hides the curves' flat tops or their low starts
+    sns.move_legend(ax, "upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     ax.axhline(target, ls="--", color="grey", lw=1)
     ax.set_ylim(0, 1.02)
     ax.set_ylabel("power (Monte Carlo)")
     ax.set_title("Power by sample size")
     return ax
+
+
+def _rmsea_args(df, rmsea0, rmsea1, alpha):
+    df = as_count(df, "df", minimum=1, hint="the model's degrees of freedom")
+    rmsea0 = as_number(rmsea0, "rmsea0", low=0, low_open=False)
+    rmsea1 = as_number(rmsea1, "rmsea1", low=0, low_open=False)
+    if rmsea0 == rmsea1:
+        raise ArgumentError(f"rmsea0={rmsea0:g} equals rmsea1: the null and the alternative "
+                            "RMSEA must differ (close fit: .05 against .08)")
+    return df, rmsea0, rmsea1, as_number(alpha, "alpha", low=0, high=1)
+
+
+def _rmsea_power(df, n, rmsea0, rmsea1, alpha):
+    from scipy import stats
+
+    n = np.asarray(n, dtype=float)
+    lam0, lam1 = (n - 1) * df * rmsea0 ** 2, (n - 1) * df * rmsea1 ** 2
+    if rmsea0 < rmsea1:  # reject when chi-square is large (test of close fit)
+        crit = stats.ncx2.isf(alpha, df, lam0) if rmsea0 > 0 else stats.chi2.isf(alpha, df)
+        return stats.ncx2.sf(crit, df, lam1)
+    crit = stats.ncx2.ppf(alpha, df, lam0)  # reject when small (test of not-close fit)
+    return (stats.ncx2.cdf(crit, df, lam1) if rmsea1 > 0 else stats.chi2.cdf(crit, df))
+
+
+def rmsea_power(df: int, n, rmsea0: float = 0.05, rmsea1: float = 0.08,
+                alpha: float = 0.05):
+    """Power of the RMSEA test of a whole model (MacCallum, Browne & Sugawara 1996).
+
+    The model's χ² with ``df`` degrees of freedom is noncentral with λ = (n − 1)·df·ε²
+    under RMSEA ε. With ``rmsea0 < rmsea1`` (test of close fit, .05 against .08) the test
+    rejects close fit when χ² exceeds its 1 − α quantile under ``rmsea0``; the power is the
+    chance of that when the RMSEA is ``rmsea1``. With ``rmsea0 > rmsea1`` (test of
+    not-close fit, .05 against .01) it rejects when χ² falls below the α quantile, i.e.
+    supports close fit. Equals semTools' ``findRMSEApower`` (one group).
+
+    Parameters
+    ----------
+    df : int
+        Degrees of freedom of the model.
+    n : int or array of int
+        Sample size(s).
+    rmsea0, rmsea1 : float
+        RMSEA under the null hypothesis and the alternative.
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    float or ndarray
+        The power (an array for an array of n).
+
+    Examples
+    --------
+    >>> round(rmsea_power(df=40, n=200), 3)
+    0.688
+    """
+    df, rmsea0, rmsea1, alpha = _rmsea_args(df, rmsea0, rmsea1, alpha)
+    if isinstance(n, str) or np.ndim(n) > 1 or np.size(n) == 0:
+        raise ArgumentError(f"n={show(n)}: give a sample size or a list of them")
+    ns = [as_count(v, "n", minimum=2) for v in np.atleast_1d(n).tolist()]
+    out = _rmsea_power(df, ns, rmsea0, rmsea1, alpha)
+    return float(out[0]) if np.ndim(n) == 0 else out
+
+
+def rmsea_sample_size(df: int, rmsea0: float = 0.05, rmsea1: float = 0.08,
+                      power: float = 0.8, alpha: float = 0.05) -> int:
+    """The smallest n whose :func:`rmsea_power` exceeds ``power`` (as semTools'
+    ``findRMSEAsamplesize``, which starts at n = 5; this one from n = 2).
+
+    Examples
+    --------
+    >>> rmsea_sample_size(df=40)
+    252
+    """
+    df, rmsea0, rmsea1, alpha = _rmsea_args(df, rmsea0, rmsea1, alpha)
+    target = as_number(power, "power", low=0, high=1)
+    if target <= alpha:
+        raise ArgumentError(f"power={target:g} must exceed alpha={alpha:g}")
+    lo, hi = 2, 4
+    if _rmsea_power(df, lo, rmsea0, rmsea1, alpha) > target:
+        return lo
+    while _rmsea_power(df, hi, rmsea0, rmsea1, alpha) <= target:  # power rises with n
+        lo, hi = hi, hi * 2
+        if hi > 10 ** 9:
+            raise ArgumentError("no sample size below 10^9 reaches that power; the two RMSEA "
+                                "values are too close")
+    while hi - lo > 1:  # power(lo) <= target < power(hi)
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if _rmsea_power(df, mid, rmsea0, rmsea1, alpha) <= target \
+            else (lo, mid)
+    return hi
+
+
+def design_effect(icc: float, cluster_size) -> float:
+    """Kish's design effect of a mean in a cluster sample, 1 + (m − 1)·ICC.
+
+    ``cluster_size`` m respondents per branch (the average size, which need not be a
+    whole number, for unbalanced branches); n respondents carry the
+    information of n / deff independent ones (the effective n). The covariance-structure
+    parameters of a model have the smaller design effect 1 + (m − 1)·ICC² (see
+    :func:`power` with ``clusters=``).
+
+    Examples
+    --------
+    >>> design_effect(icc=0.1, cluster_size=21)
+    3.0
+    """
+    icc = as_number(icc, "icc", low=0, high=1, low_open=False, high_open=True)
+    m = as_number(cluster_size, "cluster_size", low=1, low_open=False)
+    return 1 + (m - 1) * icc

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["correlation_heatmap", "loading_plot", "likert_chart", "distribution_plot",
-           "latent_means_plot"]
+           "latent_means_plot", "ipma_plot"]
 
 
 def _ax(ax, size):
@@ -169,3 +169,44 @@ def latent_means_plot(fit, level: float = 0.95, ax=None):
               loc="upper left")
     return ax
 
+
+
+def ipma_plot(table, items: bool = False, ax=None):
+    """The importance–performance map of a PLS IPMA (the table of
+    :meth:`PLSResult.ipma <im_research.pls.PLSResult.ipma>`): importance (total effect on
+    the target) across, performance (0–100) up, one labelled point per construct (or per
+    item with ``items=True``), dashed lines at the mean importance and mean performance.
+    The lower right quadrant holds what matters most and performs worst: where to act
+    first (Ringle & Sarstedt 2016).
+
+    Examples
+    --------
+    >>> import im_research as ir
+    >>> bank = ir.datasets.load("bank_service_profit_chain", reverse_scored=True)
+    >>> res = ir.pls("im =~ im1 + im2 + im3 + im4\\njs =~ js1 + js2 + js3\\njs ~ im", bank)
+    >>> ax = ir.plots.ipma_plot(res.ipma("js", scale=(1, 7)), items=True)
+    >>> ax.get_xlabel()
+    'importance (total effect on js)'
+    """
+    from ..errors import ArgumentError
+
+    if not isinstance(table, pd.DataFrame) or "items" not in table.attrs:
+        raise ArgumentError("table must be the DataFrame of res.ipma(target) (a PLS result's "
+                            "importance-performance table)")
+    target = table.attrs["target"]
+    if items:
+        table = table.attrs["items"]
+        labels = table["item"]
+    else:
+        labels = pd.Series(table.index, index=table.index)
+    ax = _ax(ax, (6, 4))
+    ax.scatter(table["importance"], table["performance"], color="tab:blue", zorder=3)
+    # labels alternately above and below their points: close points stay readable
+    for k, (x, y, text) in enumerate(zip(table["importance"], table["performance"], labels)):
+        ax.annotate(str(text), (x, y), textcoords="offset points",
+                    xytext=(5, 4 if k % 2 == 0 else -12), fontsize=9)
+    ax.axvline(table["importance"].mean(), ls="--", color="grey", lw=1)
+    ax.axhline(table["performance"].mean(), ls="--", color="grey", lw=1)
+    ax.set_xlabel(f"importance (total effect on {target})")
+    ax.set_ylabel("performance (0–100)")
+    return ax

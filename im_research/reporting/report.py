@@ -32,12 +32,15 @@ __all__ = ["measurement_table", "reliability_table", "correlation_table", "paths
 
 
 def __getattr__(name):
-    # PEP 562: ``ir.report.analysis_report`` (the full report, reporting/analysis.py) loads
-    # on first use; analysis.py builds on this module, so it is not imported at the top
-    if name in ("analysis_report", "AnalysisReport"):
+    # PEP 562: ``ir.report.analysis_report`` (the full report, reporting/analysis.py) and
+    # ``ir.report.localize`` (Persian tables, in its number format) load on first use;
+    # analysis.py builds on this module, so it is not imported at the top
+    module = {"analysis_report": ".analysis", "AnalysisReport": ".analysis",
+              "localize": ".localize", "format_number": ".localize"}.get(name)
+    if module is not None:
         from importlib import import_module
 
-        return getattr(import_module(".analysis", __package__), name)
+        return getattr(import_module(module, __package__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -122,7 +125,7 @@ def render(table: pd.DataFrame, fmt: str = "markdown", digits: int = 3, caption=
 
 
 def path_diagram(fit, standardized: bool = True, show_items: bool = True, labels=None,
-                 fontname: str = "Helvetica", number=None):
+                 fontname: str = "Helvetica", number=None, boot=None):
     """A ``graphviz.Digraph`` of the model: latent variables as ellipses, observed as
     boxes, loadings and paths labelled with standardized (or raw) estimates; paths
     significant at .05 drawn solid, others dashed.
@@ -130,7 +133,28 @@ def path_diagram(fit, standardized: bool = True, show_items: bool = True, labels
     ``labels`` (``{variable: text}``) names the nodes; ``fontname`` is a font family (or a
     comma-separated list) able to draw them — Persian labels need one that shapes Arabic
     script, such as ``"Vazirmatn, DejaVu Sans"``; ``number`` formats the estimates (a
-    function of a float; default two decimals)."""
+    function of a float; default two decimals).
+
+    A two-level fit (``level:`` blocks, ``cluster=``) is drawn as two panels, level 1
+    (within clusters) and level 2 (between clusters): an item appears in both, because
+    its variance is split into a within and a between part.
+
+    ``fit`` may also be a PLS result (:func:`im_research.pls`): constructs are drawn as
+    ellipses, mode A blocks with loadings (construct → item), mode B blocks with outer
+    weights (item → construct), paths with their coefficients (always standardized).
+    PLS has no standard errors of its own, so significance needs ``boot``
+    (:meth:`~im_research.pls.PLSResult.bootstrap`): a path whose interval excludes 0 is
+    drawn solid with a star, the others dashed; without ``boot`` every path is solid and
+    unmarked.
+
+    Examples
+    --------
+    >>> import im_research as ir
+    >>> bank = ir.datasets.load("bank_service_profit_chain", reverse_scored=True)
+    >>> res = ir.pls("im =~ im1 + im2 + im3 + im4\\njs =~ js1 + js2 + js3\\njs ~ im", bank)
+    >>> "im -> js [label=0.52" in ir.report.path_diagram(res).source
+    True
+    """
     import graphviz
 
     col = "std_all" if standardized else "est"
@@ -139,28 +163,93 @@ def path_diagram(fit, standardized: bool = True, show_items: bool = True, labels
     g = graphviz.Digraph("sem", graph_attr={"rankdir": "LR", "splines": "spline"},
                          node_attr={"fontname": fontname, "fontsize": "11"},
                          edge_attr={"fontname": fontname})  # else labels fall back to Times
+    from ..pls.result import PLSResult
+
+    if isinstance(fit, PLSResult):
+        return _pls_diagram(g, fit, boot, show_items, labels, number)
+    if boot is not None:
+        raise ArgumentError("boot is for PLS results only; a CB-SEM fit carries its own "
+                            "standard errors")
     p = fit.params
     if "group" in p.columns:
         p = p[p["group"] == fit.group_labels[0]]
-    for lv in fit.latent:
-        g.node(lv, label=labels.get(lv, lv), shape="ellipse")
+    if "level" not in p.columns:
+        _sem_diagram(g, p, fit.latent, col, show_items, labels, number, str)
+        return g
+    # a two-level fit: one panel per level; an item has a within and a between part,
+    # so its node name carries the level (its label does not)
+    for level, where in ((1, "within"), (2, "between")):
+        part = p[p["level"] == level]
+        with g.subgraph(name=f"cluster_level{level}") as s:
+            s.attr(label=f"level {level}: {where} {fit.cluster}", fontname=fontname,
+                   style="rounded", color="gray60")
+            latent = list(dict.fromkeys(part.loc[part["op"] == "=~", "lhs"]))
+            _sem_diagram(s, part, latent, col, show_items, labels, number,
+                         lambda v, lv=level: f"{v}@{lv}")
+    return g
+
+
+def _sem_diagram(g, p, latent, col, show_items, labels, number, key):
+    """Nodes and edges of a CB-SEM's parameter rows ``p`` (one group, one level);
+    ``key(name)`` is the node name of a variable."""
+    for lv in latent:
+        g.node(key(lv), label=labels.get(lv, lv), shape="ellipse")
     for _, r in p[p["op"] == "=~"].iterrows():
-        if r["rhs"] in fit.latent:  # a second-order loading: factor to factor
-            g.edge(r["lhs"], r["rhs"], label=number(r[col]), fontsize="9")
+        if r["rhs"] in latent:  # a second-order loading: factor to factor
+            g.edge(key(r["lhs"]), key(r["rhs"]), label=number(r[col]), fontsize="9")
         elif show_items:
-            g.node(r["rhs"], label=labels.get(r["rhs"], r["rhs"]), shape="box")
-            g.edge(r["lhs"], r["rhs"], label=number(r[col]), fontsize="9")
+            g.node(key(r["rhs"]), label=labels.get(r["rhs"], r["rhs"]), shape="box")
+            g.edge(key(r["lhs"]), key(r["rhs"]), label=number(r[col]), fontsize="9")
     for _, r in p[p["op"] == "~"].iterrows():
         for v in (r["rhs"], r["lhs"]):
-            if v not in fit.latent:
-                g.node(v, label=labels.get(v, v), shape="box")
+            if v not in latent:
+                g.node(key(v), label=labels.get(v, v), shape="box")
         sig = not (r["pvalue"] >= 0.05)
-        g.edge(r["rhs"], r["lhs"], label=number(r[col]) + ("*" if sig else ""),
+        g.edge(key(r["rhs"]), key(r["lhs"]), label=number(r[col]) + ("*" if sig else ""),
                style="solid" if sig else "dashed", penwidth="1.6")
     for _, r in p[(p["op"] == "~~") & (p["lhs"] != p["rhs"])].iterrows():
-        if r["lhs"] in fit.latent and r["rhs"] in fit.latent:
-            g.edge(r["lhs"], r["rhs"], label=number(r[col]), dir="both", style="dotted",
-                   constraint="false")
+        if r["lhs"] in latent and r["rhs"] in latent:
+            g.edge(key(r["lhs"]), key(r["rhs"]), label=number(r[col]), dir="both",
+                   style="dotted", constraint="false")
+
+
+def _pls_diagram(g, res, boot, show_items, labels, number):
+    """The body of :func:`path_diagram` for a PLS result."""
+    from ..pls.bootstrap import PLSBootstrap
+
+    if boot is not None and not isinstance(boot, PLSBootstrap):
+        raise ArgumentError(f"boot must be the result of res.bootstrap(...), got "
+                            f"{type(boot).__name__}")
+    model = res.model
+
+    def node(v):  # DOT reads "a:b" as node a, port b: an interaction term needs another id
+        return v.replace(":", " × ")
+
+    for c in model.constructs:
+        single = len(model.items[c]) == 1 and model.items[c][0] == c
+        g.node(node(c), label=labels.get(c, c), shape="box" if single else "ellipse")
+    if show_items:
+        for _, o in res.outer.iterrows():
+            c, x = o["construct"], o["item"]
+            if x == c:
+                continue  # a single-item construct is its item
+            # a higher-order construct's dimension (two-stage: scores of stage one)
+            dimension = x in model.constructs or (
+                res.first_stage is not None and x in res.first_stage.model.constructs)
+            g.node(node(x), label=labels.get(x, x), shape="ellipse" if dimension else "box")
+            if o["mode"] == "B":  # formative: the items form the composite
+                g.edge(node(x), node(c), label=number(o["weight"]), fontsize="9")
+            else:
+                g.edge(node(c), node(x), label=number(o["loading"]), fontsize="9")
+    for _, r in res.paths.iterrows():
+        s, t = r["source"], r["target"]
+        if boot is None:
+            g.edge(node(s), node(t), label=number(r["estimate"]), penwidth="1.6")
+            continue
+        ci = boot.paths.loc[f"{s} -> {t}"]
+        sig = ci["ci_lower"] > 0 or ci["ci_upper"] < 0
+        g.edge(node(s), node(t), label=number(r["estimate"]) + ("*" if sig else ""),
+               style="solid" if sig else "dashed", penwidth="1.6")
     return g
 
 

@@ -174,8 +174,9 @@ def questionnaire(names, lang: str = "en", fmt: str = "markdown") -> str:
 
     Persian output is right-to-left in both formats, with Persian digits: the HTML is
     wrapped in ``<div dir='rtl' lang='fa'>``, and so is the Markdown, with blank lines
-    around the content so that JupyterLab (CommonMark) still renders the headings, the
-    response-scale line and the numbered items inside the right-to-left block.
+    around the content so that JupyterLab (CommonMark) still renders the headings and the
+    numbered items inside the right-to-left block; the response-scale line is an HTML
+    paragraph aligned right (JupyterLab's stylesheet aligns Markdown paragraphs left).
 
     Examples
     --------
@@ -205,7 +206,12 @@ def questionnaire(names, lang: str = "en", fmt: str = "markdown") -> str:
             number += 1
             rows.append((number, text))
         if fmt == "markdown":
-            parts.append(f"## {title}\n\n*{scale_text}*\n\n" +
+            # JupyterLab aligns Markdown paragraphs left even inside dir="rtl": the
+            # response-scale line is an HTML paragraph aligned right in Persian
+            scale_line = (f'<p dir="rtl" style="text-align: right"><em>'
+                          f"{_html.escape(scale_text)}</em></p>" if lang == "fa"
+                          else f"*{scale_text}*")
+            parts.append(f"## {title}\n\n{scale_line}\n\n" +
                          "\n".join(f"{k}. {t} ({digits(1)} … {digits(s.points)})"
                                     for k, t in rows))
         else:

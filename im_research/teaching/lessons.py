@@ -30,12 +30,23 @@ def _title(nb) -> str:
     return ""
 
 
+def _lesson_files() -> list[Path]:
+    """The lessons (paths relative to the notebooks folder): the English ones, then the
+    translations in their language folders (``fa/01_...``)."""
+    root = resource_dir("notebooks")
+    return ([p.relative_to(root) for p in sorted(root.glob("*.ipynb"))]
+            + [p.relative_to(root) for p in sorted(root.glob("*/*.ipynb"))
+               if not p.parent.name.startswith(".")])
+
+
 def list_lessons() -> pd.DataFrame:
-    """The lesson notebooks in order: ``lesson`` (file stem) and ``title``."""
+    """The lesson notebooks in order: ``lesson`` (path without ``.ipynb``, e.g.
+    ``fa/01_service_profit_chain`` for a translation) and ``title``."""
     import nbformat
 
-    rows = [{"lesson": p.stem, "title": _title(nbformat.read(p, as_version=4))}
-            for p in sorted(resource_dir("notebooks").glob("*.ipynb"))]
+    root = resource_dir("notebooks")
+    rows = [{"lesson": p.with_suffix("").as_posix(),
+             "title": _title(nbformat.read(root / p, as_version=4))} for p in _lesson_files()]
     return pd.DataFrame(rows, columns=["lesson", "title"])
 
 
@@ -49,8 +60,7 @@ def copy_lessons(target, overwrite: bool = False) -> list[Path]:
 
     target = Path(target)
     out_nb = target / "notebooks"
-    clashes = [out_nb / p.name for p in resource_dir("notebooks").glob("*.ipynb")
-               if (out_nb / p.name).exists()]
+    clashes = [out_nb / p for p in _lesson_files() if (out_nb / p).exists()]
     clashes += [target / "exercises" / p.name for p in resource_dir("exercises").glob("*.ipynb")
                 if (target / "exercises" / p.name).exists()]
     if clashes and not overwrite:
@@ -59,12 +69,13 @@ def copy_lessons(target, overwrite: bool = False) -> list[Path]:
                               "(--overwrite)")
     out_nb.mkdir(parents=True, exist_ok=True)
     written = []
-    for src in sorted(resource_dir("notebooks").glob("*.ipynb")):
-        nb = nbformat.read(src, as_version=4)
+    for rel in _lesson_files():
+        nb = nbformat.read(resource_dir("notebooks") / rel, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
-        nbformat.write(nb, out_nb / src.name)
-        written.append(out_nb / src.name)
+        (out_nb / rel).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, out_nb / rel)
+        written.append(out_nb / rel)
     written += release_for_students(resource_dir("exercises"), target / "exercises")
     return written

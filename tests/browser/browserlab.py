@@ -113,7 +113,8 @@ def run_lesson(browser, lab, lesson, console_errors):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
     # a workspace per lesson: a fresh page must not restore the previous lesson's tabs
-    workspace = lesson.split("_")[0]
+    # (a translation in a subfolder, fa/01_..., gets its own: "fa-01")
+    workspace = lesson.replace("/", "-").split("_")[0]
     page.goto(f"{url}/lab/workspaces/lesson{workspace}/tree/notebooks/{lesson}?token={token}")
     page.wait_for_function(JS_KERNEL_READY, timeout=120_000, polling=500)
     page.evaluate("window.jupyterapp.shell.collapseLeft()")  # room for the lesson
@@ -222,7 +223,7 @@ def lesson_in_chromium(browser, lab, shots, record_property, notebook):
     start = time.monotonic()
     console_errors = []
     page, run_time = run_lesson(browser, lab, notebook, console_errors)
-    stem = "lesson" + notebook.split("_")[0]
+    stem = "lesson" + notebook.replace("/", "-").split("_")[0]  # fa/01_... -> lessonfa-01
     try:
         taken = screenshot_notebook(page, shots, f"{stem}_after_run_all")
         yield page

@@ -69,6 +69,8 @@ def test_persian_markdown_renders_right_to_left_with_its_headings_and_items():
     assert html.startswith('<div dir="rtl" lang="fa">') and html.rstrip().endswith("</div>")
     inner = html[len('<div dir="rtl" lang="fa">'):html.rindex("</div>")]
     assert "<h2>" in inner and "<em>۱ = " in inner and "<ol>" in inner
+    # the scale line is aligned right (JupyterLab left-aligns Markdown paragraphs)
+    assert '<p dir="rtl" style="text-align: right"><em>۱ = ' in inner
     assert "##" not in inner and "(۱ … ۷)" in inner
     job = scales.get("job_satisfaction")
     assert inner.count("<li>") == len(job.items) + len(scales.get("loyalty").items)

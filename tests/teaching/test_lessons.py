@@ -11,8 +11,12 @@ from im_research.teaching.lessons import copy_lessons, list_lessons
 
 def test_list_lessons_names_every_notebook_in_order_with_its_title():
     table = list_lessons()
-    stems = sorted(p.stem for p in resource_dir("notebooks").glob("*.ipynb"))
-    assert table["lesson"].tolist() == stems
+    root = resource_dir("notebooks")
+    stems = sorted(p.stem for p in root.glob("*.ipynb"))
+    translations = sorted(p.relative_to(root).with_suffix("").as_posix()
+                          for p in root.glob("*/*.ipynb"))
+    assert translations  # the Persian edition of the flagship lesson
+    assert table["lesson"].tolist() == stems + translations
     assert table["title"].str.len().gt(10).all()
 
 
@@ -20,6 +24,7 @@ def test_copy_lessons_writes_clean_notebooks_and_the_student_release(tmp_path):
     written = copy_lessons(tmp_path)
     names = sorted(str(p.relative_to(tmp_path)) for p in written)
     assert "notebooks/01_service_profit_chain.ipynb" in names
+    assert "notebooks/fa/01_service_profit_chain.ipynb" in names
     assert "exercises/ex03_measurement.ipynb" in names
     assert not [n for n in names if "solution" in n]
     for p in written:

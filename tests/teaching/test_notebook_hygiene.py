@@ -10,14 +10,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
-    (ROOT / "exercises").rglob("*.ipynb"))
+    (ROOT / "notebooks").glob("*/*.ipynb")) + sorted((ROOT / "exercises").rglob("*.ipynb"))
+# the goals heading in the language of a translation (notebooks/<lang>/)
+GOALS = {"fa": "اهداف یادگیری"}
 
 
 def test_there_are_notebooks():
     assert any(p.parent.name == "notebooks" for p in NOTEBOOKS)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_translations_are_checked_too():
+    assert any(p.parent.name == "fa" for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_stored_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     for i, cell in enumerate(nb.cells):
@@ -26,8 +32,9 @@ def test_stored_without_outputs(path):
     assert "widgets" not in nb.metadata
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_opens_with_learning_goals(path):
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
-    assert first.cell_type == "markdown" and "learning goals" in first.source.lower()
+    goals = GOALS.get(path.parent.name, "learning goals")
+    assert first.cell_type == "markdown" and goals in first.source.lower()

@@ -5,7 +5,7 @@ state (``.table``, ``.result``, ...) can be read in tests after setting widget v
 the callbacks are tested without a browser. One module per widget family:
 ``explorers`` (modification indices, paths, the measurement lab), ``simulation_lab``,
 ``careless`` (the careless-responding screen), ``groups`` (one path equal across
-groups), ...
+groups), ``power_planner`` (power curves over n), ...
 
 Examples
 --------
@@ -23,8 +23,13 @@ from .careless import CarelessScreen
 from .explorers import MeasurementLab, ModIndicesExplorer, PathExplorer
 from .groups import GroupPathExplorer
 from .invariance_explorer import InvarianceExplorer
+from .lens_explorer import LensExplorer
 from .likert_explorer import LikertExplorer
+from .linkage_explorer import LinkageExplorer
+from .power_planner import PowerPlanner
 from .simulation_lab import SimulationLab
 
-__all__ = ["CarelessScreen", "GroupPathExplorer", "InvarianceExplorer", "LikertExplorer",
-           "MeasurementLab", "ModIndicesExplorer", "PathExplorer", "SimulationLab"]
+__all__ = ["CarelessScreen", "GroupPathExplorer", "InvarianceExplorer", "LensExplorer",
+           "LikertExplorer", "LinkageExplorer",
+           "MeasurementLab", "ModIndicesExplorer", "PathExplorer", "PowerPlanner",
+           "SimulationLab"]
