@@ -140,7 +140,7 @@ def _designs(n, clusters, cluster_size, icc):
                             "cluster_size= (employees per branch)")
     if isinstance(clusters, str) or np.ndim(clusters) > 1 or np.size(clusters) == 0:
         raise ArgumentError(f"clusters={show(clusters)}: give a number of branches or a list")
-    m = as_number(cluster_size, "cluster_size", low=1, low_open=False)
+    m = as_count(cluster_size, "cluster_size", minimum=1, hint="respondents per branch")
     icc = as_number(icc, "icc", low=0, high=1, low_open=False, high_open=True)
     return [(c * m, (c, m, icc)) for c in
             (as_count(v, "clusters", minimum=2) for v in np.atleast_1d(clusters).tolist())]
