@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._common import fit_once, param
 from .framework import Choice, ExerciseSpec, Mistake, ModelSyntax, Numeric, Written
 
 MEASUREMENT = """bk =~ bk1 + bk2 + bk3
@@ -50,24 +51,10 @@ def make_data(rng) -> pd.DataFrame:
 
 
 def _fit(ex, model=MODEL, **kw):
-    from threadpoolctl import threadpool_limits
-
-    from ...sem.estimate import fit
-
-    def run():
-        # small matrices: one BLAS thread is faster, and much faster on a busy machine
-        with threadpool_limits(1):
-            return fit(model, data=ex.source_data(), **kw)
-    key = (model, tuple(sorted((k, str(v)) for k, v in kw.items())))
-    return ex.cached(key, run)
+    return fit_once(ex, model, **kw)
 
 
-def _row(res, lhs, op, rhs, col="std_all", group=None) -> float:
-    p = res.params
-    mask = (p["lhs"] == lhs) & (p["op"] == op) & (p["rhs"] == rhs)
-    if group is not None:
-        mask &= p["group"] == group
-    return float(p.loc[mask, col].iloc[0])
+_row = param
 
 
 def _chisq(res) -> float:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._common import fit_once
 from .framework import Choice, ExerciseSpec, Mistake, ModelSyntax, Numeric, Written
 
 FACTORS = ("im", "js")
@@ -74,15 +75,7 @@ def make_data(rng) -> pd.DataFrame:
 
 
 def _fit(ex, model):
-    from threadpoolctl import threadpool_limits
-
-    from ...sem.estimate import fit
-
-    def run():
-        # small matrices: one BLAS thread is faster, and much faster on a busy machine
-        with threadpool_limits(1):
-            return fit(model, data=ex.source_data(), meanstructure=True)
-    return ex.cached(("waves", model), run)
+    return fit_once(ex, model, meanstructure=True)
 
 
 def _chisq(ex, model) -> float:
