@@ -62,10 +62,13 @@ def check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
             "the model uses variables that are not columns of the data: " + "; ".join(msgs)
             + " (names are case-sensitive; a latent variable must be defined with =~ before"
             " it is used)")
-    dup = sorted(set(data.columns[data.columns.duplicated()]) & set(ov))
+    pos = {}
+    for i, c in enumerate(data.columns):  # a dict beats pandas' indexers on small frames
+        pos.setdefault(c, []).append(i)
+    dup = sorted(v for v in set(ov) if len(pos[v]) > 1)
     if dup:
         raise DataError(f"column(s) {dup} appear more than once in the data; rename them")
-    idx = data.columns.get_indexer(ov)
+    idx = [pos[v][0] for v in ov]
     dtypes = data.dtypes.to_numpy()
     numeric_ok = [dtypes[i].kind in "biuf" for i in idx]  # bool, int, unsigned, float
     if all(numeric_ok):  # the common case, checked on one numpy array (returned for reuse)
@@ -111,9 +114,13 @@ def _refuse_infinite(x, ov, index):
                         f"row {index[r]!r} = {x[r, j]}; an infinite cell is usually a "
                         "division by zero or a missing-value code — replace it with NaN "
                         "(missing) or a number")
-    with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        var = np.nanvar(x, axis=0)  # NaN for an empty column, refused later
+    if not np.isnan(x).any():  # complete data: plain variances (nanvar costs more)
+        with np.errstate(over="ignore", invalid="ignore"):
+            var = x.var(axis=0)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            var = np.nanvar(x, axis=0)  # NaN for an empty column, refused later
     huge = np.isinf(var)
     if huge.any():
         j = int(np.argmax(huge))
