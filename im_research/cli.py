@@ -177,7 +177,7 @@ def _cmd_exercise(args) -> int:
                                "their folder"), file=sys.stderr)
             return 2
         grading = exercises.grade_notebooks(paths, course_secret=secret, roster=roster,
-                                            timeout=args.timeout)
+                                            timeout=args.timeout, manual=args.manual)
         files = grading.write(Path(args.out))
         with pd.option_context("display.width", 160):
             print(grading.scores[["notebook", "student", "exercise", "score", "out_of",
@@ -559,6 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--roster", default=None, help="CSV with a student_id column: reports "
                                                   "missing students and unknown ids")
     a.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    a.add_argument("--manual", default=None,
+                   help="manual_grades.csv with your points for the written answers "
+                        "(written by a first grading run; fill in points, then re-grade)")
     a = actions.add_parser("data", help="one student's data file")
     a.add_argument("--exercise", required=True, help="exercise name (see `exercise list`)")
     a.add_argument("--student", required=True, help="student id")

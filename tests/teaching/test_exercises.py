@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from im_research.errors import ArgumentError
 from im_research.teaching.exercises import (
     EXERCISES,
     SECRET_ENV,
@@ -315,6 +316,43 @@ def test_grading_a_class(tmp_path, capsys):
     written = (tmp_path / "grades" / "written_answers.html").read_text()
     assert "Rubric" in written and "0.70, 0.50" in written
     assert pd.read_csv(tmp_path / "grades" / "gradebook.csv").shape[0] == len(book)
+
+
+def test_manual_grades_of_written_answers_enter_the_gradebook(tmp_path):
+    roster = [f"s{i:02d}" for i in range(32)]
+    grading = grade_submissions(_class_submissions(), course_secret=SECRET, roster=roster)
+    grading.write(tmp_path / "grades")
+    manual = pd.read_csv(tmp_path / "grades" / "manual_grades.csv", dtype={"student": str})
+    pending = grading.gradebook[grading.gradebook["status"] == "manual"]
+    assert len(manual) == (grading.gradebook["kind"] == "written").sum()
+    assert manual["points"].isna().sum() == len(pending)  # blank: for the instructor
+    first = pending.iloc[0]
+    row = manual.index[(manual["notebook"] == first["notebook"])
+                       & (manual["question"] == first["question"])][0]
+    manual.loc[row, ["points", "feedback"]] = [first["out_of"] / 2, "names one lever only"]
+    manual.to_csv(tmp_path / "filled.csv", index=False)
+    graded = grading.with_manual_grades(tmp_path / "filled.csv")
+    book = graded.gradebook.set_index(["notebook", "question"])
+    cell = book.loc[(first["notebook"], first["question"])]
+    assert cell["points"] == first["out_of"] / 2 and cell["status"] == "partial"
+    assert cell["feedback"] == "names one lever only"
+    before = grading.scores.set_index("notebook").loc[first["notebook"]]
+    after = graded.scores.set_index("notebook").loc[first["notebook"]]
+    assert after["score"] == before["score"] + first["out_of"] / 2
+    assert after["manual_pending"] == before["manual_pending"] - 1
+    # applying the same grades again changes nothing; blank rows stay pending
+    again = graded.with_manual_grades(tmp_path / "filled.csv")
+    assert again.scores.equals(graded.scores) and again.gradebook.equals(graded.gradebook)
+    assert (graded.gradebook["status"] == "manual").sum() == len(pending) - 1
+    # mistakes in the file are named with their line
+    manual.loc[row, "points"] = first["out_of"] + 1
+    with pytest.raises(ArgumentError, match=r"row \d+: points=.* between 0 and"):
+        grading.with_manual_grades(manual)
+    manual.loc[row, ["points", "question"]] = [1, "q99"]
+    with pytest.raises(ArgumentError, match="matches 0 written answers"):
+        grading.with_manual_grades(manual)
+    with pytest.raises(ArgumentError, match=r"lack the column\(s\) \['points'\]"):
+        grading.with_manual_grades(manual.drop(columns="points"))
 
 
 # --- releases ------------------------------------------------------------------------------

@@ -193,7 +193,84 @@ class Grading:
             files.append(path)
         (out / "written_answers.html").write_text(self._written_html(), encoding="utf-8")
         files.append(out / "written_answers.html")
+        # the instructor fills in points (and feedback) and passes the file back with
+        # `exercise grade --manual` / Grading.with_manual_grades()
+        written = self.gradebook[self.gradebook["kind"] == "written"]
+        written[["exercise", "student", "notebook", "question", "answer", "out_of", "points",
+                 "feedback"]].assign(
+            points=[p if s != "manual" else None for p, s in zip(written["points"],
+                                                                 written["status"])],
+            feedback=[f if s != "manual" else "" for f, s in zip(written["feedback"],
+                                                                 written["status"])]
+        ).to_csv(out / "manual_grades.csv", index=False)
+        files.append(out / "manual_grades.csv")
         return files
+
+    def with_manual_grades(self, manual) -> Grading:
+        """The grading with the instructor's points for written answers.
+
+        ``manual`` is ``manual_grades.csv`` (written by :meth:`write`) after the
+        instructor filled in ``points`` (and optionally ``feedback``), or a DataFrame with
+        the columns ``exercise, student, question, points`` (``notebook`` tells apart
+        duplicate submissions). Blank points leave a question pending; applying the same
+        grades twice gives the same result.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from im_research.teaching.exercises import grade_submissions
+        >>> g = grade_submissions([], course_secret="doc")
+        >>> g.with_manual_grades(pd.DataFrame(columns=["exercise", "student", "question",
+        ...                                            "points"])).scores.empty
+        True
+        """
+        table = _read_manual(manual)
+        book = self.gradebook.copy()
+        written = book["kind"] == "written"
+        for k, row in table.iterrows():
+            where = f"manual grades row {k + 2}"  # the CSV line (after the header)
+            if pd.isna(row["points"]) or str(row["points"]).strip() == "":
+                continue
+            match = written & (book["exercise"] == str(row["exercise"])) & (
+                book["student"] == str(row["student"])) & (
+                book["question"] == str(row["question"]))
+            if "notebook" in table.columns and not pd.isna(row.get("notebook")):
+                match &= book["notebook"] == str(row["notebook"])
+            if match.sum() != 1:
+                raise ArgumentError(
+                    f"{where}: {row['exercise']} {row['student']} {row['question']} matches "
+                    f"{int(match.sum())} written answers in the gradebook"
+                    + (" (add the notebook column to pick one)" if match.sum() > 1 else
+                       " (check the exercise, student and question)"))
+            i = book.index[match][0]
+            try:
+                points = float(row["points"])
+            except (TypeError, ValueError):
+                raise ArgumentError(f"{where}: points={row['points']!r} is not a number") \
+                    from None
+            out_of = float(book.at[i, "out_of"])
+            if not 0 <= points <= out_of:
+                raise ArgumentError(f"{where}: points={points:g} must lie between 0 and "
+                                    f"{out_of:g} (the question's points)")
+            feedback = row.get("feedback")
+            book.at[i, "points"] = points
+            book.at[i, "status"] = ("correct" if points == out_of else
+                                    "partial" if points > 0 else "wrong")
+            book.at[i, "mistake"] = ""
+            book.at[i, "feedback"] = ("graded by your instructor" if feedback is None or
+                                      pd.isna(feedback) or not str(feedback).strip()
+                                      else str(feedback))
+        scores = self.scores.copy()
+        for i, r in scores.iterrows():
+            rows = book[(book["exercise"] == r["exercise"]) & (book["student"] == r["student"])
+                        & (book["notebook"] == r["notebook"])]
+            if rows.empty:
+                continue
+            scores.at[i, "score"] = round(float(rows["points"].sum()), 4)
+            scores.at[i, "manual_pending"] = int((rows["status"] == "manual").sum())
+            for q, pts in zip(rows["question"], rows["points"]):
+                scores.at[i, q] = pts
+        return Grading(book, scores, _summary(book), self.issues, self.rubrics)
 
     def _written_html(self) -> str:
         parts = ["<html><body><h1>Written answers to grade</h1>"]
@@ -208,6 +285,23 @@ class Grading:
                              f"<td>{html.escape(r.answer)}</td></tr>")
             parts.append("</table>")
         return "".join(parts) + "</body></html>"
+
+
+def _read_manual(manual) -> pd.DataFrame:
+    """The instructor's manual grades as a table (a CSV path or a DataFrame), checked."""
+    if isinstance(manual, pd.DataFrame):
+        table = manual.reset_index(drop=True)
+    else:
+        path = Path(manual)
+        if not path.is_file():
+            raise ArgumentError(f"manual={str(manual)!r} is not a file; give the "
+                                "manual_grades.csv the grader wrote, with points filled in")
+        table = pd.read_csv(path, dtype={"student": str})
+    need = [c for c in ("exercise", "student", "question", "points") if c not in table.columns]
+    if need:
+        raise ArgumentError(f"the manual grades lack the column(s) {need}; start from the "
+                            "manual_grades.csv the grader wrote")
+    return table
 
 
 def _safe(text) -> str:
@@ -397,7 +491,8 @@ def _summary(book: pd.DataFrame) -> pd.DataFrame:
                                        "common_wrong_answers"])
 
 
-def grade_notebooks(paths, *, course_secret=None, roster=None, timeout: int = 300) -> Grading:
+def grade_notebooks(paths, *, course_secret=None, roster=None, timeout: int = 300,
+                    manual=None) -> Grading:
     """Execute submitted notebooks and score the answers they gave (see the module notes).
 
     Parameters
@@ -410,6 +505,9 @@ def grade_notebooks(paths, *, course_secret=None, roster=None, timeout: int = 30
         The course's student ids: missing students and unknown ids are reported.
     timeout : int
         Seconds per cell.
+    manual : path or DataFrame, optional
+        The instructor's points for written answers (see
+        :meth:`Grading.with_manual_grades`).
 
     Returns
     -------
@@ -423,4 +521,5 @@ def grade_notebooks(paths, *, course_secret=None, roster=None, timeout: int = 30
     """
     secret = course.course_secret(course_secret, required=True)
     subs = collect_answers(paths, course_secret=secret, timeout=timeout)
-    return grade_submissions(subs, course_secret=secret, roster=roster)
+    grading = grade_submissions(subs, course_secret=secret, roster=roster)
+    return grading if manual is None else grading.with_manual_grades(manual)
