@@ -134,7 +134,7 @@ class _Refitter:
         n = xb.shape[1]
         mean = xb.mean(axis=1)
         dev = xb - mean[:, None, :]
-        cov = np.einsum("bni,bnj->bij", dev, dev) / n
+        cov = dev.transpose(0, 2, 1) @ dev / n  # batched BLAS (einsum here is 10x slower)
         return n, cov, mean if self.meanstructure[0] else None
 
     def refit_many(self, rows):

@@ -44,6 +44,10 @@ class BatchML:
         pids = np.concatenate([ram.a_pid, ram.s_pid, ram.m_pid]).astype(int)
         self.P = np.zeros((self.k, len(pids)))
         self.P[pids, np.arange(len(pids))] = 1.0
+        # each parameter owning exactly one cell (no equality constraints): the sums over
+        # cells are a reordering, done by indexing instead of two matrix products
+        self.cell_of = (np.argsort(pids) if len(pids) == self.k
+                        and np.array_equal(np.sort(pids), np.arange(self.k)) else None)
         self.na, self.ns, self.nm = len(ram.a_pid), len(ram.s_pid), len(ram.m_pid)
         # diagonal S cells: dSigma = u u' = u v' + v u' with v = u / 2
         self.s_scale = np.where(ram.s_offdiag, 1.0, 0.5)
@@ -112,10 +116,13 @@ class BatchML:
             g_cells -= 2 * np.einsum("bpc,bp->bc", D, u)
             if info:
                 I_cells = I_cells + D.transpose(0, 2, 1) @ Sinv @ D
-        g = g_cells @ self.P.T
+        c = self.cell_of
+        g = g_cells @ self.P.T if c is None else g_cells[:, c]
         if not info:
             return F, g, None
-        return F, g, self.P @ I_cells @ self.P.T
+        if c is None:
+            return F, g, self.P @ I_cells @ self.P.T
+        return F, g, I_cells[:, c[:, None], c[None, :]]
 
     def fit(self, theta0, cov, mean=None, max_iter=100, tol=1e-8):
         """Fit every sample; returns (theta (B, k), converged (B,), info (B, k, k))."""
