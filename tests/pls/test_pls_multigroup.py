@@ -11,6 +11,7 @@ from plsref import MOBI4, data, r_boot_indices
 
 import im_research as ir
 from im_research.errors import ArgumentError
+from im_research.pls.groups import adjust_p
 
 
 def _mobi_groups():
@@ -113,9 +114,17 @@ def test_bad_group_arguments():
     mobi = _mobi_groups()
     with pytest.raises(ArgumentError, match="group must name a column"):
         ir.pls_multigroup(MOBI4, mobi, "nope")
+    one = mobi.assign(older="a")
+    with pytest.raises(ArgumentError, match=r"at least two groups, found only \['a'\]"):
+        ir.pls_multigroup(MOBI4, one, "older")
+    tiny = mobi.assign(older=np.where(np.arange(len(mobi)) < 5, "c", mobi["older"]))
+    with pytest.raises(ArgumentError, match="group 'c' has 5 rows, fewer than 10"):
+        ir.pls_multigroup(MOBI4, tiny, "older")
+    with pytest.raises(ArgumentError, match="adjust must be one of"):
+        ir.pls_multigroup(MOBI4, mobi, "older", adjust="fdr")
     three = mobi.assign(older=np.arange(len(mobi)) % 3)
-    with pytest.raises(ArgumentError, match="exactly two groups, found 3"):
-        ir.pls_multigroup(MOBI4, three, "older")
+    with pytest.raises(ArgumentError, match="one index array per group"):
+        ir.pls_multigroup(MOBI4, three, "older", boot_indices=(np.zeros((20, 84), int),) * 2)
     gap = mobi.assign(older=mobi["older"].where(mobi.index != 4))
     with pytest.raises(ArgumentError, match="empty cells"):
         ir.pls_multigroup(MOBI4, gap, "older")
@@ -123,3 +132,88 @@ def test_bad_group_arguments():
         ir.pls_multigroup(MOBI4, mobi, "older", n_perm=5)
     with pytest.raises(ArgumentError, match="boot_indices"):
         ir.pls_multigroup(MOBI4, mobi, "older", boot_indices=np.zeros((2, 2), dtype=int))
+
+
+def _three_groups():
+    mobi = data("mobi").copy()
+    mobi["segment"] = np.array(["x", "y", "z"])[np.arange(len(mobi)) * 7 % 3]
+    return mobi
+
+
+def test_three_groups_compare_every_pair_as_a_two_group_call_would():
+    """Each pair of a 3-group call equals the 2-group call on that pair's rows, with the
+    pair's documented seed stream (child i of default_rng(seed).spawn(3))."""
+    mobi = _three_groups()
+    mga = ir.pls_multigroup(MOBI4, mobi, "segment", n_perm=30, n_boot=30, seed=42)
+    assert mga.groups == ("x", "y", "z")
+    assert mga.pairs == [("x", "y"), ("x", "z"), ("y", "z")]
+    assert len(mga.paths) == 3 * 3 and len(mga.micom) == 3 * 4
+    for i, (a, b) in enumerate(mga.pairs):
+        child = np.random.default_rng(42).spawn(3)[i]
+        two = ir.pls_multigroup(MOBI4, mobi[mobi["segment"].isin([a, b])], "segment",
+                                n_perm=30, n_boot=30, seed=child)
+        assert two.pairs == [(a, b)]
+        mine = mga.paths[(mga.paths["group_a"] == a) & (mga.paths["group_b"] == b)]
+        pd.testing.assert_frame_equal(mine, two.paths)
+        micom = mga.micom[(mga.micom["group_a"] == a) & (mga.micom["group_b"] == b)]
+        pd.testing.assert_frame_equal(micom, two.micom)
+    # the groups' own fits are shared by their pairs; the pooled fit uses every row
+    assert mga.results["y"].nobs == int((mobi["segment"] == "y").sum())
+    assert mga.pooled.nobs == len(mobi)
+    again = ir.pls_multigroup(MOBI4, mobi, "segment", n_perm=30, n_boot=30, seed=42)
+    pd.testing.assert_frame_equal(mga.paths, again.paths)
+    pd.testing.assert_frame_equal(mga.micom, again.micom)
+    assert "not adjusted for multiple comparisons" in mga.summary()
+
+
+def test_three_groups_with_given_bootstrap_rows():
+    mobi = _three_groups()
+    sizes = mobi["segment"].value_counts()
+    idx = {g: r_boot_indices(int(sizes[g]), 40, seed=s)
+           for g, s in zip(("x", "y", "z"), (1, 2, 3))}
+    mga = ir.pls_multigroup(MOBI4, mobi, "segment", n_perm=20, boot_indices=idx, seed=0)
+    rows = mobi["segment"].isin(["x", "z"])
+    two = ir.pls_multigroup(MOBI4, mobi[rows], "segment", n_perm=20,
+                            boot_indices=(idx["x"], idx["z"]),
+                            seed=np.random.default_rng(0).spawn(3)[1])
+    mine = mga.paths[(mga.paths["group_a"] == "x") & (mga.paths["group_b"] == "z")]
+    pd.testing.assert_frame_equal(mine, two.paths)
+
+
+def test_holm_and_bonferroni_on_a_textbook_family():
+    p = [0.01, 0.04, 0.03, np.nan]
+    np.testing.assert_allclose(adjust_p(p, "holm"), [0.03, 0.06, 0.06, np.nan])
+    np.testing.assert_allclose(adjust_p(p, "bonferroni"), [0.03, 0.12, 0.09, np.nan])
+
+
+@pytest.mark.parametrize("method", ["holm", "bonferroni"])
+def test_pairwise_p_values_adjusted_per_path(method):
+    mobi = _three_groups()
+    mga = ir.pls_multigroup(MOBI4, mobi, "segment", n_perm=40, n_boot=40, seed=3,
+                            adjust=method)
+    assert f"{method}-adjusted" in mga.summary()
+    for _, family in mga.paths.groupby(level=0):
+        for col in ("p_permutation", "p_henseler_two_sided"):
+            p = family[col].to_numpy()
+            adj = family[f"{col}_adj"].to_numpy()
+            if method == "bonferroni":
+                expected = np.minimum(1, 3 * p)
+            else:  # Holm by hand: sorted p times 3, 2, 1, made monotone
+                order = np.argsort(p, kind="stable")
+                stepped = np.maximum.accumulate(p[order] * np.array([3, 2, 1]))
+                expected = np.empty(3)
+                expected[order] = np.minimum(1, stepped)
+            np.testing.assert_allclose(adj, expected, rtol=0, atol=1e-15)
+            assert (adj >= p).all()
+    plain = ir.pls_multigroup(MOBI4, mobi, "segment", n_perm=40, n_boot=40, seed=3)
+    pd.testing.assert_frame_equal(
+        plain.paths, mga.paths.drop(columns=["p_permutation_adj", "p_henseler_two_sided_adj"]))
+
+
+def test_two_groups_keep_their_columns_and_seed_streams():
+    mobi = _mobi_groups()
+    mga = ir.pls_multigroup(MOBI4, mobi, "older", n_perm=20, n_boot=20, seed=5)
+    assert mga.pairs == [("a", "b")]
+    assert set(mga.paths["group_a"]) == {"a"} and set(mga.paths["group_b"]) == {"b"}
+    assert mga.paths.loc["Image -> Satisfaction", "pooled"] == pytest.approx(
+        mga.pooled.path_matrix.loc["Image", "Satisfaction"], abs=1e-15)
