@@ -113,6 +113,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         (lavaan's name): FIML that also keeps the rows missing a fixed exogenous
         covariate (``"fiml"`` removes them, as lavaan's ``"ml"``); the covariates'
         fixed moments are their EM estimates; ``result.missing`` is then ``"fiml"``.
+        Two-level models (``level:`` blocks) take ``"listwise"`` or ``"fiml"``; see
+        ``cluster``.
     std_lv : bool
         Identify factors by fixing their variances to 1 (lavaan ``std.lv``).
     fixed_x : bool
@@ -174,7 +176,12 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         it (random intercepts only; observed-information SEs; listwise deletion),
         returning a :class:`~im_research.sem.result.TwoLevelResult` whose ``params``
         carry lavaan's ``level`` column (1 = within, 2 = between, 0 for ``:=``), with
-        ``icc()`` and SRMR within/between; see :mod:`im_research.sem.twolevel`.
+        ``icc()`` and SRMR within/between; see :mod:`im_research.sem.twolevel`. With
+        ``missing="fiml"`` (lavaan's ``missing = "ml"``) each cluster contributes the
+        likelihood of its observed values: only rows without any observed value (and,
+        with ``fixed_x``, rows missing an exogenous covariate, as lavaan) are dropped and
+        reported, the cluster column must then be complete; see
+        :mod:`im_research.sem.twolevel_missing`.
     likelihood : {"normal", "wishart"}
         lavaan's ``likelihood =`` for ML: "wishart" analyses the covariance matrix with
         divisor N − 1 and uses N − 1 in the test statistic, the SEs and the N-based fit
@@ -539,7 +546,7 @@ _LEVEL_HEADER = re.compile(r"(?:^|;)\s*level\s*:(?!=)", re.MULTILINE | re.IGNORE
 # fit() options and their defaults; a two-level fit accepts no other value
 _TWOLEVEL_DEFAULTS = {
     "cov": None, "nobs": None, "means": None, "sd": None, "estimator": "ML",
-    "missing": "listwise", "group": None, "group_equal": (), "group_partial": (),
+    "group": None, "group_equal": (), "group_partial": (),
     "ordered": None, "orthogonal": False, "information": "observed", "int_ov_free": True,
     "int_lv_free": False, "likelihood": "normal", "se": None, "test": None}
 
@@ -571,11 +578,14 @@ def _fit_twolevel(model, parsed, data, cluster, *, std_lv, fixed_x, start, max_i
                         f"column {cluster!r}")
     if others["estimator"] is not None:
         others["estimator"] = str(others["estimator"]).upper()
-    if others["missing"] == "fiml":
-        raise ArgumentError("missing='fiml' is not available for two-level models yet "
-                            "(lavaan's missing='ml' with level: blocks); use the default "
-                            "listwise deletion or impute the data first")
+    missing = others.pop("missing")
+    if missing not in ("listwise", "fiml"):
+        raise ArgumentError(f"missing={missing!r} is not available for two-level models; "
+                            "use 'listwise' (the default) or 'fiml' (lavaan's "
+                            "missing='ml')")
     for name, default in _TWOLEVEL_DEFAULTS.items():
+        if name not in others:
+            continue
         value = others[name]
         if value is None and default is not None and name in ("estimator", "information"):
             continue
@@ -586,13 +596,19 @@ def _fit_twolevel(model, parsed, data, cluster, *, std_lv, fixed_x, start, max_i
             raise ArgumentError(
                 f"{name}={show(value)} is not available for two-level models: they are "
                 "fitted by ML with observed-information SEs, one group, listwise deletion "
-                "(as lavaan's defaults for level: blocks); drop "
+                "or FIML (as lavaan's defaults for level: blocks); drop "
                 f"{name}=" + (" (use im_research.bootstrap for other SEs)"
                               if name in ("se", "test") else ""))
     est = estimate_twolevel(parsed, data, cluster, std_lv=std_lv, fixed_x=fixed_x,
-                            start=start, max_iter=max_iter)
-    return TwoLevelResult._from_twolevel(est, model=model, parsed=parsed, std_lv=std_lv,
-                                         fixed_x=fixed_x, raise_on_heywood=raise_on_heywood)
+                            start=start, max_iter=max_iter, missing=missing)
+    result = TwoLevelResult._from_twolevel(est, model=model, parsed=parsed, std_lv=std_lv,
+                                           fixed_x=fixed_x, raise_on_heywood=raise_on_heywood)
+    if missing == "fiml":
+        result.missing = "fiml"
+        result.warnings = ([f"FIML dropped {len(est.dropped)} rows (rows without any "
+                            "observed value, or missing a fixed exogenous covariate)"]
+                           if est.dropped else [])
+    return result
 
 
 def _se_and_test(robust, se, test, *, observed, problem, rams, stats, theta, I, df, df_b, ms,

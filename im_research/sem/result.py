@@ -743,7 +743,9 @@ class TwoLevelResult(SEMResult):
         w(f"  {'Number of observations':<40}{self.nobs:>12d}")
         w(f"  {'Number of clusters [' + str(self.cluster) + ']':<40}{self.nclusters:>12d}")
         if self.dropped_rows:
-            w(f"  {'Rows dropped (listwise)':<40}{len(self.dropped_rows):>12d}")
+            what = ("Rows removed (FIML)" if self.missing == "fiml"
+                    else "Rows dropped (listwise)")
+            w(f"  {what:<40}{len(self.dropped_rows):>12d}")
         w(f"  {'Number of free parameters':<40}{self.npar:>12d}")
         w("")
         w("Model test (user model):")

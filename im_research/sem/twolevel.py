@@ -21,9 +21,15 @@ ordinary SEM for its covariance matrix: ``Sigma_W`` from the level-1 formulas,
   means) at both levels; SEs come from the observed information (the Hessian of the
   log-likelihood), lavaan's default for two-level ML.
 
-Listwise deletion only; FIML (lavaan's ``missing = "ml"`` for two-level data), random
-slopes, groups, constraints other than shared labels and robust estimators are not
-available for two-level models.
+Missing values: listwise deletion by default; ``missing="fiml"`` is lavaan's
+``missing = "ml"`` for two-level data (:mod:`im_research.sem.twolevel_missing`): each
+cluster contributes the likelihood of its observed values, the unrestricted model is the
+same likelihood over free moments (lavaan fits it by nlminb and may stop a little short of
+its maximum, which moves SRMR by up to 2 %), rows without any observed value are dropped,
+and with ``fixed_x`` so are rows missing an exogenous covariate (as lavaan; give
+``fixed_x=False`` to keep them); a row with between-level values only informs its cluster
+and is not counted in N (as lavaan). Random slopes, groups, constraints other than shared
+labels and robust estimators (MLR, also with FIML) are not available for two-level models.
 
 Examples
 --------
@@ -64,6 +70,7 @@ from .moments import check_columns
 from .partable import _assign_pids, _check_definitions, build_partable, check_factor_names
 from .start import start_values
 from .syntax import ParsedModel, parse
+from .twolevel_missing import SaturatedProblem, missing_cluster_data
 
 __all__ = ["TwoLevelEstimate", "ClusterStats", "estimate_twolevel", "em_saturated",
            "cluster_stats", "twolevel_partable"]
@@ -179,6 +186,18 @@ def _h1_loglik(n, S):
     return -n / 2 * (p * _LOG2PI + np.linalg.slogdet(S)[1] + p)
 
 
+def exogenous_loglik(x1_rows, x2_clusters):
+    """The saturated log-likelihood of the fixed exogenous covariates of one level only
+    (rows of the within-only ones, cluster values of the between-only ones; complete), which
+    lavaan leaves out of logl."""
+    out = 0.0
+    for X in (x1_rows, x2_clusters):
+        if X.shape[1]:
+            d = X - X.mean(axis=0)
+            out += _h1_loglik(len(X), d.T @ d / len(X))
+    return out
+
+
 def cluster_stats(data, cluster, ov1, ov2, x1_only, x2_only):
     """:class:`ClusterStats` from complete rows; ``x1_only``/``x2_only`` are the exogenous
     covariates of one level only (their own log-likelihood is left out of logl)."""
@@ -230,15 +249,8 @@ def cluster_stats(data, cluster, ov1, ov2, x1_only, x2_only):
     dt = X - total_mean
     total_cov = dt.T @ dt / N
     names = y + z
-    ix1 = [names.index(v) for v in x1_only]
-    ix2 = [names.index(v) for v in x2_only]
-    loglik_x = 0.0
-    if ix1:
-        loglik_x += _h1_loglik(N, total_cov[np.ix_(ix1, ix1)])
-    if ix2:
-        mb = means[:, ix2]
-        d = mb - mb.mean(axis=0)
-        loglik_x += _h1_loglik(J, d.T @ d / J)
+    loglik_x = exogenous_loglik(X[:, [names.index(v) for v in x1_only]],
+                                means[:, [names.index(v) for v in x2_only]])
     return ClusterStats(y=y, z=z, ov2=list(ov2), nobs=N, nclusters=J,
                         sizes=sizes.astype(float), counts=np.array(counts, float),
                         mean_d=np.array(mean_d), cov_d=np.array(cov_d), s_pw=s_pw,
@@ -454,6 +466,7 @@ class TwoLevelEstimate:
     data: pd.DataFrame
     dropped: list
     ndat: int
+    missing: str = "listwise"
 
 
 def _start(pt, infos, cs, std_lv, npar):
@@ -595,9 +608,12 @@ def _icc(cs, h1):
     return pd.Series(out, index=cs.y, name="icc")
 
 
-def check_twolevel_data(data, cluster, ov, lv):
-    """The cluster column and the model's columns of ``data``; complete rows only.
-    Returns (complete rows, dropped index labels)."""
+def check_twolevel_data(data, cluster, ov, lv, fiml=False, exo=()):
+    """The cluster column and the model's columns of ``data``. Listwise: complete rows
+    only. FIML (``fiml=True``): the cluster column must be complete; rows missing one of
+    the fixed exogenous covariates ``exo`` are dropped (as lavaan with ``fixed.x``), and
+    rows without any observed value. Returns (rows kept, dropped index labels, the labels
+    of the rows dropped for a missing covariate)."""
     if not isinstance(data, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame")
     if cluster not in data.columns:
@@ -609,7 +625,20 @@ def check_twolevel_data(data, cluster, ov, lv):
     check_columns(data, ov, lv)
     if data[cluster].isna().all():
         raise DataError(f"the cluster column {cluster!r} is empty")
-    keep = data[ov].notna().all(axis=1) & data[cluster].notna()
+    no_x = []
+    if fiml:
+        gaps = data[cluster].isna()
+        if gaps.any():
+            rows = ", ".join(str(r) for r in data.index[gaps][:5])
+            k = int(gaps.sum())
+            raise DataError(f"the cluster column {cluster!r} has missing values in {k} "
+                            f"row{'s' if k > 1 else ''} (e.g. rows {rows}); FIML needs the "
+                            "cluster of every row: fill them in or drop those rows first")
+        missing_x = data[list(exo)].isna().any(axis=1)
+        no_x = list(data.index[missing_x])
+        keep = ~missing_x & data[ov].notna().any(axis=1)
+    else:
+        keep = data[ov].notna().all(axis=1) & data[cluster].notna()
     used = data[keep]
     dropped = list(data.index[~keep])
     codes = pd.factorize(used[cluster])[0]
@@ -624,12 +653,17 @@ def check_twolevel_data(data, cluster, ov, lv):
         warnings.warn(f"the mean cluster size is {sizes.mean():.2f}: many clusters of "
                       f"{cluster!r} have a single member, which leaves little to separate "
                       "within from between variation", DataWarning, stacklevel=5)
-    return used, dropped
+    return used, dropped, no_x
+
+
+def _rows(k):
+    return f"{k} row" if k == 1 else f"{k} rows"
 
 
 def estimate_twolevel(model, data, cluster, *, std_lv=False, fixed_x=True, start=None,
-                      max_iter=2000):
-    """Fit a two-level model by ML (see the module notes). Returns a
+                      max_iter=2000, missing="listwise"):
+    """Fit a two-level model by ML (see the module notes). ``missing`` is
+    ``"listwise"`` or ``"fiml"`` (lavaan's ``missing = "ml"``). Returns a
     :class:`TwoLevelEstimate`; :func:`im_research.fit` wraps it in a result."""
     parsed = parse(model, levels=True) if isinstance(model, str) else model
     if not parsed.levels:
@@ -647,17 +681,38 @@ def estimate_twolevel(model, data, cluster, *, std_lv=False, fixed_x=True, start
                                                  if f.level == number]), data.columns)
     ov1, ov2 = infos[0].ov, infos[1].ov
     ov_all = ov1 + [v for v in ov2 if v not in ov1]
-    used, dropped = check_twolevel_data(data, cluster, ov_all, infos[0].lv + infos[1].lv)
-    if dropped:
+    fiml = missing == "fiml"
+    exo = list(dict.fromkeys(infos[0].ov_x + infos[1].ov_x)) if fixed_x else []
+    used, dropped, no_x = check_twolevel_data(data, cluster, ov_all,
+                                              infos[0].lv + infos[1].lv, fiml, exo)
+    if dropped and not fiml:
         warnings.warn(f"listwise deletion dropped {len(dropped)} rows with missing values",
                       DataWarning, stacklevel=4)
+    elif dropped:
+        empty = len(dropped) - len(no_x)
+        warnings.warn("FIML dropped " + " and ".join(
+            ([f"{_rows(len(no_x))} missing a fixed exogenous covariate "
+              f"({', '.join(exo)}; as lavaan with fixed.x: use fixed_x=False to keep them)"]
+             if no_x else []) + ([f"{_rows(empty)} without any observed value"]
+                                 if empty else [])), DataWarning, stacklevel=4)
     x1 = [v for v in infos[0].ov_x if v not in ov2] if fixed_x else []
     x2 = [v for v in infos[1].ov_x if v not in ov1] if fixed_x else []
-    cs = cluster_stats(used, cluster, ov1, ov2, x1, x2)
+    if fiml:
+        codes = pd.factorize(used[cluster])[0]
+        first = np.unique(codes, return_index=True)[1]
+        cs = missing_cluster_data(used, cluster, ov1, ov2, exogenous_loglik(
+            used[x1].to_numpy(float), used[x2].to_numpy(float)[first]))
+        if cs.nobs < len(used):
+            warnings.warn(f"{_rows(len(used) - cs.nobs)} with between-level values but no "
+                          "level-1 value: they inform their clusters' level-2 values and "
+                          "are not counted in the number of observations (as lavaan)",
+                          DataWarning, stacklevel=4)
+    else:
+        cs = cluster_stats(used, cluster, ov1, ov2, x1, x2)
     if cs.nobs - cs.nclusters <= len(ov1):
         raise DataError(f"{cs.nobs} rows in {cs.nclusters} clusters leave too few "
                         f"within-cluster degrees of freedom for {len(ov1)} level-1 variables")
-    h1 = em_saturated(cs)
+    h1 = _saturated_fiml(cs, max_iter) if fiml else em_saturated(cs)
     _fix_exogenous(pt, infos, h1)
     npar = int(pt["pid"].max()) + 1 if (pt["pid"] >= 0).any() else 0
     ndat = _ndat(infos, fixed_x)
@@ -685,4 +740,20 @@ def estimate_twolevel(model, data, cluster, *, std_lv=False, fixed_x=True, start
     return TwoLevelEstimate(partable=pt, infos=infos, rams=rams, problem=problem,
                             theta=theta, vcov=vcov, F=F, converged=ok, iterations=iters,
                             stats=cs, h1=h1, fit_measures=fm, icc=_icc(cs, h1),
-                            cluster=cluster, data=used, dropped=dropped, ndat=ndat)
+                            cluster=cluster, data=used, dropped=dropped, ndat=ndat,
+                            missing=missing)
+
+
+def _saturated_fiml(cd, max_iter):
+    """The unrestricted model of incomplete data (lavaan fits it by ML over Cholesky
+    factors); returns ``(Sigma_W, mu_W, Sigma_B, mu_B, logl)`` as :func:`em_saturated`."""
+    problem = SaturatedProblem(cd)
+    theta, _, g, iters, ok = _minimise(problem, problem.start(), max_iter)
+    if not ok:
+        raise ConvergenceError(
+            f"the unrestricted two-level model of the incomplete data did not converge "
+            f"({iters} iterations; max |gradient| = "
+            f"{np.max(np.abs(g)) if g is not None else float('nan'):.2e}); check for "
+            "variables with very few observed values or on very different scales")
+    moments = problem.moments(theta)
+    return (*moments, cd.loglik(*moments))

@@ -185,7 +185,7 @@ TUTORIAL = load_reference("twolevel_tutorial")["model_syntax"]
     ({}, ModelSyntaxError, "two-level models (level:) need the cluster variable"),
     ({"cluster": "branch"}, DataError, "cluster='branch' is not a column"),
     ({"cluster": "cluster", "estimator": "MLR"}, ArgumentError, "estimator='MLR'"),
-    ({"cluster": "cluster", "missing": "fiml"}, ArgumentError, "missing='fiml'"),
+    ({"cluster": "cluster", "missing": "pairwise"}, ArgumentError, "missing='pairwise'"),
     ({"cluster": "cluster", "group": "w1"}, ArgumentError, "group='w1'"),
     ({"cluster": "cluster", "ordered": True}, ArgumentError, "ordered=True"),
     ({"cluster": "cluster", "se": "bootstrap"}, ArgumentError, "im_research.bootstrap"),
