@@ -14,9 +14,10 @@ Conventions (those of SmartPLS 2/3 and seminr 2.3.4, checked against both):
   on the block's items), rescale each composite to unit variance;
 - stop when the sum of absolute weight changes falls below ``tol`` (SmartPLS's 1e-7),
   counting iterations from 0 as seminr does;
+- unit weights (seminr's ``unit_weights``) stay 1 and are only rescaled;
 - PLSc (Dijkstra & Henseler 2015): ρA of every mode A block with two or more items
-  disattenuates the construct correlations; paths by OLS on the corrected matrix;
-  loadings ``w·√ρA / (w'w)``.
+  (or of those flagged as common factors) disattenuates the construct correlations;
+  paths by OLS on the corrected matrix; loadings ``w·√ρA / (w'w)``.
 """
 
 from __future__ import annotations
@@ -116,15 +117,20 @@ def estimate_batch(S, blocks, modes, P, *, scheme="path", tol=1e-7, max_iter=300
         Correlation matrices of the indicators, block after block.
     blocks : list of index arrays
         The rows of ``S`` belonging to each construct.
-    modes : list of {"A", "B"}
+    modes : list of {"A", "B", "unit"}
+        Correlation weights, regression weights, or unit weights (fixed at 1 and
+        only rescaled, seminr's ``unit_weights``).
     P : ndarray (k, k)
         ``P[i, j] = 1`` for a path i → j.
     scheme : {"path", "centroid", "factorial"}
     tol, max_iter : float, int
         A sample stops when ``sum(|W_new − W_old|) < tol``, after at most ``max_iter + 1``
         updates; each sample keeps its own count, as if estimated alone.
-    consistent : bool
-        Apply the PLSc correction to mode A blocks with two or more items.
+    consistent : bool or sequence of bool
+        Apply the PLSc correction: ``True`` to every mode A block with two or more
+        items; a sequence (one flag per block) only to the flagged ones of those, so
+        that mode A composites stay uncorrected (common factors only, Dijkstra &
+        Henseler 2015).
     interaction : sequence of bool, optional
         Blocks that are interaction terms: their ρA stays 1 under PLSc and, without
         PLSc, their scores are rescaled as seminr's (Henseler & Chin 2010) to the
@@ -195,8 +201,12 @@ def _estimate_batch(S, blocks, modes, P, scheme, tol, max_iter, consistent,
         W_new = np.zeros_like(Wa)
         for j, idx in enumerate(blocks):
             cov = SZ[:, idx, j]
-            W_new[:, idx, j] = (cov if modes[j] == "A"
-                                else np.einsum("mij,mj->mi", inv_b[j][active], cov))
+            if modes[j] == "A":
+                W_new[:, idx, j] = cov
+            elif modes[j] == "B":
+                W_new[:, idx, j] = np.einsum("mij,mj->mi", inv_b[j][active], cov)
+            else:
+                W_new[:, idx, j] = 1.0  # unit weights: fixed, only rescaled below
         W_new /= np.sqrt(_quad(W_new, Sa))[:, None, :]
         change = np.abs(W_new - Wa).sum(axis=(1, 2))
         W[active] = W_new
@@ -210,10 +220,11 @@ def _estimate_batch(S, blocks, modes, P, scheme, tol, max_iter, consistent,
     C = W.transpose(0, 2, 1) @ S @ W
     rho = np.ones((m, k))
     C_used = C
-    if consistent:
+    if consistent is not False:
+        factor = [mode == "A" for mode in modes] if consistent is True else consistent
         for j, idx in enumerate(blocks):
-            if modes[j] == "A" and len(idx) > 1 and not (interaction is not None
-                                                         and interaction[j]):
+            if (factor[j] and modes[j] == "A" and len(idx) > 1
+                    and not (interaction is not None and interaction[j])):
                 rho[:, j] = rho_a(S, W, idx)
         C_used = C / np.sqrt(rho[:, :, None] * rho[:, None, :])
         C_used[:, np.arange(k), np.arange(k)] = 1.0

@@ -264,6 +264,9 @@ def multigroup(model, data, group, *, n_perm=1000, n_boot=1000, seed=None,
         raise ArgumentError(f"adjust must be one of {list(ADJUST)}, got {adjust!r}")
     pairs = list(combinations(values, 2))
     indices = _boot_indices(boot_indices, values)
+    if pls_kwargs.get("scaled") is False:  # its resampling works on item correlations
+        raise ArgumentError("pls_multigroup() is not implemented for unstandardised items "
+                            "(scaled=False); use scaled=True")
     results = {g: pls(model, data[labels == g], **pls_kwargs) for g in values}
     pooled = pls(model, data, **pls_kwargs)
     # two groups keep the seed's own streams (the numbers of earlier versions)

@@ -45,7 +45,8 @@ class PLSModel:
     """Constructs in model order, their items and modes, and the structural paths.
 
     ``paths`` holds ``(source, target)`` pairs; ``items`` maps a construct to its
-    indicator columns; ``modes`` to ``"A"`` or ``"B"``. ``interactions`` maps an
+    indicator columns; ``modes`` to ``"A"`` or ``"B"`` (or ``"unit"``, set by
+    ``pls(weights=...)``). ``interactions`` maps an
     interaction construct (``"X:M"``) to ``(X, M)``; ``higher_order`` a higher-order
     construct to its lower-order constructs (its ``items`` are then those names).
     """

@@ -47,7 +47,8 @@ def reliability(S, W, blocks, modes, lam, interaction=None) -> np.ndarray:
         lj = lam[idx]
         out[j, 1] = lj.sum() ** 2 / (lj.sum() ** 2 + (1 - lj ** 2).sum())
         out[j, 2] = np.mean(lj ** 2)
-        keep_one = modes[j] != "A" or (interaction is not None and interaction[j])
+        # ρA as seminr: for correlation- and unit-weighted blocks, 1 for mode B
+        keep_one = modes[j] == "B" or (interaction is not None and interaction[j])
         out[j, 3] = 1.0 if keep_one else rho_a(S, W, idx)
     return out
 

@@ -59,11 +59,11 @@ class PLSResult:
     Attributes
     ----------
     model : PLSModel
-        Constructs, their items and modes (``"A"``, ``"B"``), paths.
+        Constructs, their items and modes (``"A"``, ``"B"``, ``"unit"``), paths.
     scheme : str
         Inner weighting scheme.
     consistent : bool
-        Whether PLSc corrected the mode A constructs.
+        Whether PLSc corrected the mode A common factors (``=~``; not composites).
     nobs : int
         Rows used.
     missing : dict
@@ -72,7 +72,8 @@ class PLSResult:
     iterations : int
         Iterations of the weight loop (counted from 0, as seminr).
     outer : DataFrame
-        One row per item: ``construct, item, mode, weight, loading, vif``.
+        One row per item: ``construct, item, mode, weight, loading, vif`` (with
+        ``scaled=False`` the weights apply to the centred raw items).
     weights, loadings : DataFrame
         Items × constructs, zero outside each block (seminr's layout).
     cross_loadings : DataFrame
@@ -116,22 +117,25 @@ class PLSResult:
         self.model = model
         self.first_stage = None
         self.scheme = spec["scheme"]
-        self.consistent = spec["consistent"]
+        # spec["consistent"]: False, or with PLSc one flag per block (common factor?)
+        self.consistent = spec["consistent"] is not False
         self.missing = missing
         self.iterations = est.iterations
         self.nobs = X.shape[0]
         self._spec, self._S, self._raw, self._est = spec, S, raw, est
         names = model.constructs
         k = len(names)
-        W = est.W
-        self.weights = pd.DataFrame(W, index=item_names, columns=names)
+        W = est.W  # weights of the standardised items
+        # with scaled=False, report the weights of the centred raw items
+        shown = W if spec["scaled"] else W / spec["item_sd"][:, None]
+        self.weights = pd.DataFrame(shown, index=item_names, columns=names)
         L = lam[:, None] * (W != 0)
         self.loadings = pd.DataFrame(L, index=item_names, columns=names)
         self.cross_loadings = pd.DataFrame(S @ W, index=item_names, columns=names)
         owner = [c for c in names for _ in model.items[c]]
         self.outer = pd.DataFrame({
             "construct": owner, "item": item_names, "mode": [model.modes[c] for c in owner],
-            "weight": W.sum(axis=1), "loading": lam, "vif": outer_vif})
+            "weight": shown.sum(axis=1), "loading": lam, "vif": outer_vif})
         self.path_matrix = _frame(est.B, names)
         eye = np.eye(k)
         total = np.linalg.inv(eye - est.B) - eye
@@ -247,8 +251,11 @@ class PLSResult:
             start += len(blocks_all[j])
         P = m.path_matrix()[np.ix_(keep, keep)]
         sp = self._spec
+        if not sp["scaled"]:  # estimated from the item covariances, as the fit itself
+            S = S * np.outer(sp["item_sd"][rows], sp["item_sd"][rows])
+        factor = sp["consistent"] and [sp["consistent"][j] for j in keep]
         e = estimate(S, blocks, [sp["modes"][j] for j in keep], P, scheme=sp["scheme"],
-                     tol=sp["tol"], max_iter=sp["max_iter"], consistent=sp["consistent"],
+                     tol=sp["tol"], max_iter=sp["max_iter"], consistent=factor,
                      interaction=[sp["interaction"][j] for j in keep],
                      item_sd=sp["item_sd"][rows])
         t = keep.index(self.model.constructs.index(target))
@@ -258,8 +265,10 @@ class PLSResult:
         """The indicator correlations the saturated model implies (composites keep their
         items' correlations; PLSc common factors imply ``λλ'`` within the block; see
         :mod:`im_research.pls.predictive`)."""
-        common = np.array([self.consistent and mode == "A" and len(idx) > 1
-                           for mode, idx in zip(self._spec["modes"], self._blocks())])
+        factor = self._spec["consistent"] or [False] * len(self._blocks())
+        common = np.array([bool(f) and mode == "A" and len(idx) > 1
+                           for f, mode, idx in zip(factor, self._spec["modes"],
+                                                   self._blocks())])
         # C_used holds rescaled interaction terms without PLSc; the fit needs correlations
         C = self._est.C_used if self.consistent else self._est.C
         sigma = implied_correlation(self._S, self._est.W, self._blocks(),
@@ -293,7 +302,14 @@ class PLSResult:
         if self._spec["derive"] is not None:
             return ("not implemented for models with interaction terms or higher-order "
                     "constructs (their derived items would be built from held-out rows)")
+        if not self._spec["scaled"]:
+            return "not implemented for unstandardised items (refit with scaled=True)"
         return None
+
+    def _refuse_unscaled(self, what):
+        if not self._spec["scaled"]:
+            raise ArgumentError(f"{what} is not implemented for unstandardised items "
+                                "(scaled=False); refit with scaled=True")
 
     def _refuse_plsc(self, what):
         why = self._not_predictive()
@@ -416,6 +432,7 @@ class PLSResult:
         >>> bool(boot.paths.loc["im -> js", "ci_lower"] > 0)
         True
         """
+        self._refuse_unscaled("the bootstrap")
         if ci not in CI_TYPES:
             raise ArgumentError(f"ci must be one of {CI_TYPES}, got {ci!r}")
         if not (isinstance(alpha, float) and 0 < alpha < 1):
@@ -478,6 +495,7 @@ class PLSResult:
         >>> list(table.columns)
         ['importance', 'importance_std', 'performance']
         """
+        self._refuse_unscaled("IPMA")
         return ipma(self, target, scale, weights)
 
     def report(self, boot=None, predict=None) -> pd.DataFrame:
@@ -521,7 +539,9 @@ class PLSResult:
                        if m["cells"] else ""))
         else:
             miss = f"casewise deletion of {m['rows_dropped']} rows"
-        head = (f"PLS-SEM ({'PLSc, ' if self.consistent else ''}{self.scheme} weighting), "
+        how = ("PLSc, " if self.consistent else "") + ("" if self._spec["scaled"] else
+                                                          "unstandardised items, ")
+        head = (f"PLS-SEM ({how}{self.scheme} weighting), "
                 f"{self.nobs} observations, {self.iterations} iterations\n"
                 f"Missing data: {miss}")
         f2 = self.f_squared()
