@@ -45,6 +45,9 @@ __all__ = ["thresholds", "polychoric", "wls_statistics", "wls_statistics_conditi
            "WLSStatistics"]
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)  # Drezner form: 3e-11 up to |rho| = .995
+# fewer nodes where |rho| is small (as Genz 2004 for this integral: 6 below .3, 12 below .75)
+_GL_RULES = [(0.3, np.polynomial.legendre.leggauss(6)),
+             (0.75, np.polynomial.legendre.leggauss(12)), (np.inf, (_GL_X, _GL_W))]
 
 
 def _categories(x: pd.Series, name: str):
@@ -80,23 +83,35 @@ def _phi2(h, k, rho):
 
     Gauss–Legendre quadrature of Φ₂ = Φ(h)Φ(k) + (1/2π)∫₀^asin ρ exp(−(h² + k² −
     2hk sin t) / (2cos² t)) dt (Drezner & Wesolowsky's form: no singularity as |ρ| → 1;
-    within 3e-11 up to |ρ| = .995 with 24 nodes); a scalar |ρ| = 1 is exact.
+    within 3e-11 up to |ρ| = .995 with 24 nodes; 6 and 12 nodes below |ρ| = .3 and .75,
+    as Genz 2004, agree with 60 nodes to 2e-16); only the finite grid points are
+    integrated; a scalar |ρ| = 1 is exact.
     """
     h, k = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float))
     if np.ndim(rho) == 0 and abs(rho) >= 1:
         return (special.ndtr(np.minimum(h, k)) if rho > 0 else
                 np.maximum(special.ndtr(h) - special.ndtr(-k), 0.0))
-    base = special.ndtr(h) * special.ndtr(k)
-    a = np.arcsin(rho)
-    t = 0.5 * np.asarray(a)[..., None] * (_GL_X + 1)  # nodes on [0, asin rho]
-    sin_t, cos2_t = np.sin(t), np.cos(t) ** 2
-    hh, kk = h[..., None], k[..., None]
-    fin = np.isfinite(hh) & np.isfinite(kk)
-    hh = np.where(fin, hh, 0.0)
-    kk = np.where(fin, kk, 0.0)
-    dens = np.exp(-(hh ** 2 + kk ** 2 - 2 * hh * kk * sin_t) / (2 * cos2_t))
-    integral = 0.5 * a * (dens @ _GL_W) / (2 * np.pi)
-    return base + np.where(fin[..., 0], integral, 0.0)
+    out = special.ndtr(h) * special.ndtr(k)
+    fin = np.isfinite(h) & np.isfinite(k)  # the integral vanishes at infinite corners
+    if not fin.any():
+        return out
+    rho = np.asarray(rho, float)
+    table = np.broadcast_to(np.arange(rho.size).reshape(rho.shape), h.shape)[fin]
+    r = np.abs(rho.reshape(-1))[table]  # each finite point's |rho|
+    hh, kk, done = h[fin], k[fin], np.zeros(len(table), bool)
+    total = np.zeros(len(table))
+    for limit, (x, w) in _GL_RULES:
+        sel = ~done & (r < limit)
+        if sel.any():
+            a = np.arcsin(rho.reshape(-1)[table[sel]])
+            t = 0.5 * a[:, None] * (x + 1)  # nodes on [0, asin rho]
+            h1, k1 = hh[sel][:, None], kk[sel][:, None]
+            dens = np.exp(-(h1 * h1 + k1 * k1 - 2 * h1 * k1 * np.sin(t))
+                          / (2 * np.cos(t) ** 2))
+            total[sel] = 0.5 * a * (dens @ w) / (2 * np.pi)
+            done |= sel
+    out[fin] += total
+    return out
 
 
 def _cell_probs(A, B, rho, second=False):
