@@ -3,8 +3,10 @@ information SEs, the h1 and baseline models, all fit measures) in im-research an
 lavaan 0.6 (``sem(model, data, cluster = "cluster")``, timed by Rscript in the same run
 when R with lavaan is installed), medians over repeated runs.
 
-Models: the lavaan tutorial model on ``Demo.twolevel`` (2500 rows, 200 clusters of 5-20)
-and the unbalanced-cluster reference (1227 rows, 200 clusters of 1-13, 30 parameters).
+Models: the lavaan tutorial model on ``Demo.twolevel`` (2500 rows, 200 clusters of 5-20),
+the unbalanced-cluster reference (1227 rows, 200 clusters of 1-13, 30 parameters) and the
+two-level CFA by FIML on Demo.twolevel with ~10 % of the values missing (lavaan
+``missing = "ml"``).
 
     python benchmarks/bench_twolevel.py [--repeats 15]
 """
@@ -35,7 +37,10 @@ def cases():
                               ("unbalanced", unbalanced,
                                "unbalanced, 2 between factors (n=1227)")]:
         model = json.loads((REF / f"twolevel_{name}.json").read_text())["model_syntax"]
-        yield label, model, data
+        yield label, model, data, "listwise"
+    missing = pd.read_csv(REF / "data" / "demo_twolevel_missing.csv")
+    model = json.loads((REF / "twolevel_fiml_cfa.json").read_text())["model_syntax"]
+    yield "FIML, two-level CFA, ~10 % missing (n=2500)", model, missing, "fiml"
 
 
 def main():
@@ -44,14 +49,16 @@ def main():
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as tmp:
-        for label, model, data in cases():
+        for label, model, data, missing in cases():
             csv = Path(tmp) / "twolevel.csv"
             data.to_csv(csv, index=False)
-            ours = interleaved([lambda m=model, d=data: ir.fit(m, data=d, cluster="cluster")],
-                               args.repeats)[0]
+            reps = args.repeats if missing == "listwise" else max(3, args.repeats // 5)
+            ours = interleaved([lambda m=model, d=data, ms=missing: ir.fit(
+                m, data=d, cluster="cluster", missing=ms)], reps)[0]
+            r_missing = ", missing = 'ml'" if missing == "fiml" else ""
             lav = lavaan_times(f"d <- read.csv('{csv}')",
-                               f"sem({r_model(model)}, data = d, cluster = 'cluster')",
-                               args.repeats)
+                               f"sem({r_model(model)}, data = d, cluster = 'cluster'"
+                               f"{r_missing})", reps)
             print(f"{label:<42} im-research {fmt(ours)}{vs_lavaan(ours, lav)}")
 
 
