@@ -70,7 +70,7 @@ from .moments import check_columns
 from .partable import _assign_pids, _check_definitions, build_partable, check_factor_names
 from .start import start_values
 from .syntax import ParsedModel, parse
-from .twolevel_missing import SaturatedProblem, missing_cluster_data
+from .twolevel_missing import SaturatedProblem, level_positions, missing_cluster_data
 
 __all__ = ["TwoLevelEstimate", "ClusterStats", "estimate_twolevel", "em_saturated",
            "cluster_stats", "twolevel_partable"]
@@ -110,11 +110,7 @@ class ClusterStats:
     z2: np.ndarray = field(default=None)
 
     def __post_init__(self):
-        pos1 = {v: i for i, v in enumerate(self.y)}
-        both = [v for v in self.ov2 if v in pos1]
-        self.both1 = np.array([pos1[v] for v in both], dtype=int)
-        self.both2 = np.array([self.ov2.index(v) for v in both], dtype=int)
-        self.z2 = np.array([self.ov2.index(v) for v in self.z], dtype=int)
+        self.both1, self.both2, self.z2 = level_positions(self.y, self.ov2, self.z)
 
     @property
     def constant(self):

@@ -49,6 +49,17 @@ __all__ = ["MissingClusterData", "missing_cluster_data", "SaturatedProblem"]
 _LOG2PI = np.log(2 * np.pi)
 
 
+def level_positions(y, ov2, z):
+    """Positions that tie the levels together: of the variables with both a within and a
+    between part among the level-1 columns ``y`` and among the level-2 variables ``ov2``,
+    and of the between-only variables ``z`` among ``ov2``."""
+    pos1 = {v: i for i, v in enumerate(y)}
+    both = [v for v in ov2 if v in pos1]
+    return (np.array([pos1[v] for v in both], dtype=int),
+            np.array([ov2.index(v) for v in both], dtype=int),
+            np.array([ov2.index(v) for v in z], dtype=int))
+
+
 @dataclass
 class MissingClusterData:
     """The incomplete two-level data, with the interface of
@@ -81,11 +92,7 @@ class MissingClusterData:
     z2: np.ndarray = field(default=None)
 
     def __post_init__(self):
-        pos1 = {v: i for i, v in enumerate(self.y)}
-        both = [v for v in self.ov2 if v in pos1]
-        self.both1 = np.array([pos1[v] for v in both], dtype=int)
-        self.both2 = np.array([self.ov2.index(v) for v in both], dtype=int)
-        self.z2 = np.array([self.ov2.index(v) for v in self.z], dtype=int)
+        self.both1, self.both2, self.z2 = level_positions(self.y, self.ov2, self.z)
         self.cluster_of = np.repeat(np.arange(self.nclusters), np.diff(
             np.append(self.starts, len(self.Y))))
 
