@@ -104,6 +104,7 @@ class RAM:
                         for k, v in (("a", self.a_pid), ("s", self.s_pid), ("m", self.m_pid))}
         self.meanstructure = bool(len(self.m_pid)) or bool(np.any(self.m0))
         self._eye = np.eye(self.t)
+        self._cells = None  # (parameter of each free cell, one cell per parameter?)
 
     # -- matrices ---------------------------------------------------------------------
     def matrices(self, theta):
@@ -258,18 +259,24 @@ class RAM:
     @property
     def cell_pids(self):
         """The parameter of each free cell, in the order of :meth:`cell_factors`."""
-        return np.concatenate([self.a_pid, self.s_pid, self.m_pid]).astype(int)
+        if self._cells is None:
+            pids = np.concatenate([self.a_pid, self.s_pid, self.m_pid]).astype(int)
+            self._cells = (pids, len(np.unique(pids)) == len(pids))
+        return self._cells[0]
 
     def sum_cells(self, g_cells, I_cells=None):
         """Cell gradient (c,) and information (c, c) summed into parameters (npar)."""
         pids = self.cell_pids
-        unique = all(self._unique.values()) and len(np.unique(pids)) == len(pids)
+        unique = self._cells[1]
         g = np.zeros(self.npar)
         _scatter(g, pids, g_cells, unique)
         if I_cells is None:
             return g, None
         I = np.zeros((self.npar, self.npar))
-        _scatter(I, np.ix_(pids, pids), I_cells, unique)
+        if unique:  # one cell per parameter: plain indexed assignment
+            I[pids[:, None], pids] = I_cells
+        else:
+            np.add.at(I, np.ix_(pids, pids), I_cells)
         return g, I
 
     def delta(self, theta):
