@@ -141,7 +141,7 @@ class _Refitter:
         """Batched refits of a single-group model: ``rows`` is (B, n) row indices.
         Returns a list of estimate vectors (None where a draw failed)."""
         _, cov, mean = self._batch_moments(rows)
-        theta, ok, _ = self._batch.fit(self.theta0, cov, mean)
+        theta, ok, _ = self._batch.fit(self.theta0, cov, mean, need_info=False)
         return [np.concatenate([th, self.definitions(th)]) if good else None
                 for th, good in zip(theta, ok)]
 
@@ -162,7 +162,8 @@ class _Refitter:
         di = dev[start:stop]
         cov = ((dev.T @ dev)[None] - n / (n - 1) * np.einsum("bi,bj->bij", di, di)) / (n - 1)
         theta, ok, _ = self._batch.fit(self.theta0, cov,
-                                       mean - di / (n - 1) if self.meanstructure[0] else None)
+                                       mean - di / (n - 1) if self.meanstructure[0] else None,
+                                       need_info=False)
         return [np.concatenate([th, self.definitions(th)]) if good else None
                 for th, good in zip(theta, ok)]
 
@@ -172,7 +173,7 @@ class _Refitter:
         """ML chi-squares (n·F) of batched refits of a single-group model, ``rows`` (B, n);
         NaN where a draw fails."""
         n, cov, mean = self._batch_moments(rows)
-        theta, ok, _ = self._batch.fit(self.theta0, cov, mean)
+        theta, ok, _ = self._batch.fit(self.theta0, cov, mean, need_info=False)
         F = self._batch.evaluate(theta, cov, mean, np.linalg.slogdet(cov)[1], info=False)[0]
         return list(np.where(ok & np.isfinite(F), n * F, np.nan))
 

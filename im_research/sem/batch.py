@@ -124,8 +124,15 @@ class BatchML:
             return F, g, self.P @ I_cells @ self.P.T
         return F, g, I_cells[:, c[:, None], c[None, :]]
 
-    def fit(self, theta0, cov, mean=None, max_iter=100, tol=1e-8):
-        """Fit every sample; returns (theta (B, k), converged (B,), info (B, k, k))."""
+    def fit(self, theta0, cov, mean=None, max_iter=100, tol=1e-8, need_info=True):
+        """Fit every sample; returns (theta (B, k), converged (B,), info (B, k, k) at the
+        estimates, or None with ``need_info=False``).
+
+        Fisher scoring while a sample is far from its optimum; once its gradient is small
+        (max < 1e-3), BFGS started from that sample's information, as
+        :func:`~im_research.sem.ml.fisher_scoring` does for one fit: the quasi-Newton
+        steps pick up the curvature misfit adds and need no information.
+        """
         Bsz = cov.shape[0]
         theta = np.broadcast_to(theta0, (Bsz, self.k)).copy()
         sign, logdet_s = np.linalg.slogdet(cov)
@@ -133,40 +140,80 @@ class BatchML:
         F, g, I = self.evaluate(theta, cov, mean, logdet_s)
         active = ok_s & np.isfinite(F)
         converged = np.zeros(Bsz, bool)
+        bfgs = np.zeros(Bsz, bool)
+        H = np.zeros((Bsz, self.k, self.k))  # BFGS inverse Hessians
         for _ in range(max_iter):
             idx = np.flatnonzero(active)
             if not len(idx):
                 break
-            gi, Ii = g[idx], I[idx]
-            try:
-                step = -np.linalg.solve(2 * Ii, gi[:, :, None])[:, :, 0]
-            except np.linalg.LinAlgError:
-                step = -np.einsum("bij,bj->bi", np.linalg.pinv(2 * Ii), gi)
+            start = idx[~bfgs[idx] & (np.max(np.abs(g[idx]), axis=1) < 1e-3)]
+            if len(start):
+                try:
+                    H[start] = np.linalg.inv(2 * I[start])
+                    bfgs[start] = True
+                except np.linalg.LinAlgError:
+                    pass
+            quasi = bfgs[idx]
+            gi = g[idx]
+            step = np.empty_like(gi)
+            if quasi.any():
+                step[quasi] = -np.einsum("bij,bj->bi", H[idx[quasi]], gi[quasi])
+            if (~quasi).any():
+                Ii = I[idx[~quasi]]
+                try:
+                    step[~quasi] = -np.linalg.solve(2 * Ii, gi[~quasi][:, :, None])[:, :, 0]
+                except np.linalg.LinAlgError:
+                    step[~quasi] = -np.einsum("bij,bj->bi", np.linalg.pinv(2 * Ii),
+                                              gi[~quasi])
             alpha = np.ones(len(idx))
             todo = np.arange(len(idx))
             newF = np.full(len(idx), np.inf)
             newg = np.zeros_like(gi)
-            newI = np.zeros_like(Ii)
             for _ in range(30):
                 sel = idx[todo]
                 cand = theta[sel] + alpha[todo, None] * step[todo]
+                want_info = not bfgs[sel].all()  # the information only for scoring steps
                 Fc, gc, Ic = self.evaluate(cand, cov[sel], None if mean is None else
-                                           mean[sel], logdet_s[sel])
+                                           mean[sel], logdet_s[sel], info=want_info)
                 good = np.isfinite(Fc) & (Fc <= F[sel] + 1e-12 * np.maximum(1, np.abs(F[sel])))
                 gpos = todo[good]
-                newF[gpos], newg[gpos], newI[gpos] = Fc[good], gc[good], Ic[good]
+                newF[gpos], newg[gpos] = Fc[good], gc[good]
+                if want_info:
+                    I[idx[gpos]] = Ic[good]
+                s_k = cand[good] - theta[sel[good]]
                 theta[idx[gpos]] = cand[good]
+                upd = bfgs[idx[gpos]]
+                if upd.any():  # BFGS update of the inverse Hessian
+                    b = idx[gpos][upd]
+                    sk, yk = s_k[upd], gc[good][upd] - g[b]
+                    sy = np.einsum("bi,bi->b", sk, yk)
+                    okb = sy > 1e-14
+                    b, sk, yk, sy = b[okb], sk[okb], yk[okb], sy[okb]
+                    if len(b):
+                        rho = 1.0 / sy
+                        Hy = np.einsum("bij,bj->bi", H[b], yk)
+                        H[b] = (H[b] - rho[:, None, None] * (sk[:, :, None] * Hy[:, None, :]
+                                                             + Hy[:, :, None] * sk[:, None, :])
+                                + ((rho * rho * np.einsum("bi,bi->b", yk, Hy) + rho)[:, None,
+                                                                                      None]
+                                   * sk[:, :, None] * sk[:, None, :]))
                 todo = todo[~good]
                 alpha[todo] /= 2
                 if not len(todo):
                     break
             moved = np.isfinite(newF)
             dF = np.where(moved, F[idx] - newF, 0.0)
-            F[idx[moved]], g[idx[moved]], I[idx[moved]] = newF[moved], newg[moved], newI[moved]
+            F[idx[moved]], g[idx[moved]] = newF[moved], newg[moved]
             gmax = np.max(np.abs(g[idx]), axis=1)
             done = (gmax < tol) | ((dF < 1e-15) & (gmax < 1e-6))
             stuck = ~moved
             converged[idx[done]] = True
             active[idx[done | stuck]] = False
         converged &= np.max(np.abs(g / 2), axis=1) <= 1e-3
+        if not need_info:
+            return theta, converged, None
+        stale = np.flatnonzero(bfgs)  # their information is from the switch to BFGS
+        if len(stale):
+            I[stale] = self.evaluate(theta[stale], cov[stale], None if mean is None else
+                                     mean[stale], logdet_s[stale])[2]
         return theta, converged, I
