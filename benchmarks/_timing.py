@@ -65,9 +65,9 @@ def r_model(model):
 
 def fmt(t, unit="ms"):
     """``median [min-max]`` of a (median, min, max) triple in seconds."""
-    k = 1000 if unit == "ms" else 1
+    k, d = (1000, 1) if unit == "ms" else (1, 2)
     med, lo, hi = t
-    return f"{k * med:8.1f} {unit} [{k * lo:.1f}-{k * hi:.1f}]"
+    return f"{k * med:8.{d}f} {unit} [{k * lo:.{d}f}-{k * hi:.{d}f}]"
 
 
 def vs_lavaan(ours, lav, unit="ms"):
