@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...inference.compare import chisq_difference
 from ._common import fit_once, param
 from .framework import Choice, ExerciseSpec, Mistake, ModelSyntax, Numeric, Written
 
@@ -69,15 +70,17 @@ def _equal(ex):
     return _fit(ex, GROUP_MODEL, group=GROUP, group_equal=("loadings", "regressions"))
 
 
+def _paths_test(ex) -> dict:
+    """Equal paths in both groups against free paths (``delta_chisq``, ``pvalue``)."""
+    return chisq_difference(_free(ex), _equal(ex))
+
+
 def _paths_delta(ex) -> float:
-    return _chisq(_equal(ex)) - _chisq(_free(ex))
+    return float(_paths_test(ex)["delta_chisq"])
 
 
 def _paths_pvalue(ex) -> float:
-    from scipy import stats
-
-    df = int(_equal(ex).fit_measures["df"] - _free(ex).fit_measures["df"])
-    return float(stats.chi2.sf(_paths_delta(ex), df))
+    return float(_paths_test(ex)["pvalue"])
 
 
 QUESTIONS = (

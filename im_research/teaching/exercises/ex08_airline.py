@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...inference.compare import chisq_difference
 from ._common import fit_once, param
 from .framework import Choice, ExerciseSpec, Mistake, ModelSyntax, Numeric, Written
 
@@ -87,14 +88,15 @@ def _paths_equal(ex):
 
 
 def _paths_delta(ex) -> float:
-    return _chisq(_paths_equal(ex)) - _chisq(_paths_free(ex))
+    return float(chisq_difference(_paths_free(ex), _paths_equal(ex))["delta_chisq"])
 
 
 def _paths_pvalue(ex, df=None) -> float:
+    """The difference test's p-value (``df=`` gives the one a wrong df would)."""
+    if df is None:
+        return float(chisq_difference(_paths_free(ex), _paths_equal(ex))["pvalue"])
     from scipy import stats
 
-    if df is None:
-        df = int(_paths_equal(ex).fit_measures["df"] - _paths_free(ex).fit_measures["df"])
     return float(stats.chi2.sf(_paths_delta(ex), df))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...inference.compare import chisq_difference
 from ._common import fit_once
 from .framework import Choice, ExerciseSpec, Mistake, ModelSyntax, Numeric, Written
 
@@ -107,11 +108,8 @@ def _low_quarter_change(ex, everyone=False) -> float:
 
 
 def _scalar_supported(ex) -> str:
-    from scipy import stats
-
-    delta = _chisq(ex, SCALAR) - _chisq(ex, METRIC)
-    df = int(_fit(ex, SCALAR).fit_measures["df"] - _fit(ex, METRIC).fit_measures["df"])
-    return "yes" if stats.chi2.sf(delta, df) >= 0.05 else "no"
+    test = chisq_difference(_fit(ex, METRIC), _fit(ex, SCALAR))
+    return "yes" if test["pvalue"] >= 0.05 else "no"
 
 
 QUESTIONS = (
