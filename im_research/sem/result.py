@@ -431,12 +431,7 @@ class SEMResult:
             w(f"  {what:<40}{len(self.dropped_rows):>12d}")
         w(f"  {'Number of free parameters':<40}{self.npar:>12d}")
         w("")
-        w("Model test (user model):")
-        w(f"  {'Test statistic (chi-square)':<40}{fm['chisq']:>12.3f}")
-        w(f"  {'Degrees of freedom':<40}{int(fm['df']):>12d}")
-        pv = fm["pvalue"]
-        w(f"  {'P-value (Chi-square)':<40}{pv:>12.3f}" if not math.isnan(pv) else
-          f"  {'P-value (Chi-square)':<40}{'NA':>12}")
+        self._write_chisq(w, fm)
         if "chisq_scaled" in fm.index:
             kind = ("Scaled-shifted statistic (WLSMV)" if self.estimator == "WLSMV"
                     else "Scaled statistic (Satorra-Bentler)" if self.estimator == "MLM"
@@ -447,24 +442,15 @@ class SEMResult:
             if self.estimator == "WLSMV":
                 shift = self._wlsmv["scaled_shifted"]["shift"]
                 w(f"  {'Shift parameter':<40}{shift:>12.3f}")
-        w("")
-        w("Fit indices:")
-        for k, lab in [("cfi", "CFI"), ("tli", "TLI"), ("cfi_scaled", "CFI (scaled)"),
-                       ("tli_scaled", "TLI (scaled)"), ("cfi_robust", "CFI (robust)"),
-                       ("tli_robust", "TLI (robust)"), ("rmsea", "RMSEA"),
-                       ("rmsea_ci_lower", "  90% CI lower"), ("rmsea_ci_upper", "  90% CI upper"),
-                       ("rmsea_scaled", "RMSEA (scaled)"), ("rmsea_robust", "RMSEA (robust)"),
-                       ("srmr", "SRMR"), ("wrmr", "WRMR"), ("aic", "AIC"), ("bic", "BIC")]:
-            if k in fm.index and not math.isnan(fm[k]):
-                w(f"  {lab:<40}{fm[k]:>12.3f}")
-        for msg in self.warnings:
-            w(f"Warning: {msg}")
-        w("")
+        self._write_indices(w, fm, [
+            ("cfi", "CFI"), ("tli", "TLI"), ("cfi_scaled", "CFI (scaled)"),
+            ("tli_scaled", "TLI (scaled)"), ("cfi_robust", "CFI (robust)"),
+            ("tli_robust", "TLI (robust)"), ("rmsea", "RMSEA"),
+            ("rmsea_ci_lower", "  90% CI lower"), ("rmsea_ci_upper", "  90% CI upper"),
+            ("rmsea_scaled", "RMSEA (scaled)"), ("rmsea_robust", "RMSEA (robust)"),
+            ("srmr", "SRMR"), ("wrmr", "WRMR"), ("aic", "AIC"), ("bic", "BIC")])
         table = self.params
-        cols = ["est", "se", "z", "pvalue"] + (["std_lv", "std_all"] if standardized else [])
-        hdr = f"  {'':<22}" + "".join(f"{c:>10}" for c in
-                                       ["Estimate", "Std.Err", "z-value", "P(>|z|)"] +
-                                       (["Std.lv", "Std.all"] if standardized else []))
+        cols, hdr = self._estimate_columns(standardized)
         groups = [None] if self.ngroups == 1 else self.group_labels
         for gl in groups:
             tg = table if gl is None else table[(table["group"] == gl) |
@@ -473,6 +459,36 @@ class SEMResult:
                 w(f"Group {gl}:")
             self._write_sections(w, tg, cols, hdr, defined=gl is None or gl == groups[-1])
         return "\n".join(lines)
+
+    @staticmethod
+    def _write_chisq(w, fm):
+        """The model test lines of ``summary()``: chi-square, df and p (NA if undefined)."""
+        w("Model test (user model):")
+        w(f"  {'Test statistic (chi-square)':<40}{fm['chisq']:>12.3f}")
+        w(f"  {'Degrees of freedom':<40}{int(fm['df']):>12d}")
+        pv = fm["pvalue"]
+        w(f"  {'P-value (Chi-square)':<40}" + (f"{pv:>12.3f}" if not math.isnan(pv)
+                                               else f"{'NA':>12}"))
+
+    def _write_indices(self, w, fm, labels):
+        """The fit indices that exist (``labels``: key, label), then the warnings."""
+        w("")
+        w("Fit indices:")
+        for k, lab in labels:
+            if k in fm.index and not math.isnan(fm[k]):
+                w(f"  {lab:<40}{fm[k]:>12.3f}")
+        for msg in self.warnings:
+            w(f"Warning: {msg}")
+        w("")
+
+    @staticmethod
+    def _estimate_columns(standardized):
+        """The parameter columns of ``summary()`` and their header line."""
+        cols = ["est", "se", "z", "pvalue"] + (["std_lv", "std_all"] if standardized else [])
+        hdr = f"  {'':<22}" + "".join(f"{c:>10}" for c in
+                                       ["Estimate", "Std.Err", "z-value", "P(>|z|)"] +
+                                       (["Std.lv", "Std.all"] if standardized else []))
+        return cols, hdr
 
     def _write_sections(self, w, table, cols, hdr, defined=True):
         """The parameter sections of ``summary()`` (latent variables, regressions, ...)
@@ -748,28 +764,14 @@ class TwoLevelResult(SEMResult):
             w(f"  {what:<40}{len(self.dropped_rows):>12d}")
         w(f"  {'Number of free parameters':<40}{self.npar:>12d}")
         w("")
-        w("Model test (user model):")
-        w(f"  {'Test statistic (chi-square)':<40}{fm['chisq']:>12.3f}")
-        w(f"  {'Degrees of freedom':<40}{int(fm['df']):>12d}")
-        pv = fm["pvalue"]
-        w(f"  {'P-value (Chi-square)':<40}" + (f"{pv:>12.3f}" if not math.isnan(pv)
-                                               else f"{'NA':>12}"))
-        w("")
-        w("Fit indices:")
-        for k, lab in [("cfi", "CFI"), ("tli", "TLI"), ("rmsea", "RMSEA"),
-                       ("rmsea_ci_lower", "  90% CI lower"), ("rmsea_ci_upper", "  90% CI upper"),
-                       ("srmr_within", "SRMR (within covariance)"),
-                       ("srmr_between", "SRMR (between covariance)"), ("logl", "Loglikelihood"),
-                       ("aic", "AIC"), ("bic", "BIC")]:
-            if not math.isnan(fm[k]):
-                w(f"  {lab:<40}{fm[k]:>12.3f}")
-        for msg in self.warnings:
-            w(f"Warning: {msg}")
-        w("")
-        cols = ["est", "se", "z", "pvalue"] + (["std_lv", "std_all"] if standardized else [])
-        hdr = f"  {'':<22}" + "".join(f"{c:>10}" for c in
-                                       ["Estimate", "Std.Err", "z-value", "P(>|z|)"] +
-                                       (["Std.lv", "Std.all"] if standardized else []))
+        self._write_chisq(w, fm)
+        self._write_indices(w, fm, [
+            ("cfi", "CFI"), ("tli", "TLI"), ("rmsea", "RMSEA"),
+            ("rmsea_ci_lower", "  90% CI lower"), ("rmsea_ci_upper", "  90% CI upper"),
+            ("srmr_within", "SRMR (within covariance)"),
+            ("srmr_between", "SRMR (between covariance)"), ("logl", "Loglikelihood"),
+            ("aic", "AIC"), ("bic", "BIC")])
+        cols, hdr = self._estimate_columns(standardized)
         table = self.params
         for number, title in ((1, "within"), (2, str(self.cluster))):
             w(f"Level {number} [{title}]:")
