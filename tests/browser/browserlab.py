@@ -85,6 +85,33 @@ def widget_box(page, control_selector):
         has=page.locator(".widget-output")).last
 
 
+_JS_TEXTS = ("({el, shows, hides}) => shows.every(t => el.innerText.includes(t))"
+             " && !hides.some(t => el.innerText.includes(t))")
+
+
+def pick_in_dropdown(page, option, shows, hides=(), first_shows=(), first_hides=(),
+                     shot=None):
+    """Choose ``option`` (a value, or an index as int) in the first dropdown widget and
+    wait until its output shows every text of ``shows`` and none of ``hides``. Before
+    choosing, the output must have rendered a table and show ``first_shows`` but none of
+    ``first_hides`` (what a student sees; off-screen outputs may render late, so "the
+    text changed" alone could be the first rendering). ``shot``: a screenshot path."""
+    box = widget_box(page, ".widget-dropdown select")
+    box.scroll_into_view_if_needed()
+    out = box.locator(".widget-output").first
+    out.locator("tbody tr").first.wait_for(timeout=60_000)
+    page.wait_for_function(_JS_TEXTS, arg={"el": out.element_handle(),
+                                           "shows": list(first_shows),
+                                           "hides": list(first_hides)}, timeout=60_000)
+    select = box.locator("select").first
+    select.select_option(index=option) if isinstance(option, int) else \
+        select.select_option(option)
+    page.wait_for_function(_JS_TEXTS, arg={"el": out.element_handle(), "shows": list(shows),
+                                           "hides": list(hides)}, timeout=120_000)
+    if shot is not None:
+        box.screenshot(path=str(shot))
+
+
 def screenshot_notebook(page, folder: Path, stem: str) -> list[Path]:
     """Screenshots of the whole notebook, one viewport at a time (JupyterLab scrolls the
     notebook inside a panel, so a full-page screenshot would show one screen only)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browserlab import lesson_in_chromium, widget_box
+from browserlab import lesson_in_chromium, pick_in_dropdown, widget_box
 
 
 def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, browser,
@@ -16,16 +16,8 @@ def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, browser,
         # added model and the difference test. (Wait for what a student would see:
         # off-screen outputs may not be rendered yet, so "the text changed" alone
         # could be the first rendering.)
-        box = widget_box(page, ".widget-dropdown select")
-        box.scroll_into_view_if_needed()
-        out = box.locator(".widget-output").first
-        out.locator("tbody tr").first.wait_for(timeout=60_000)
-        before = out.inner_text()
-        assert "difference" not in before
-        box.locator("select").first.select_option(index=1)
-        page.wait_for_function("el => el.innerText.includes('difference')",
-                               arg=out.element_handle(), timeout=120_000)
-        box.screenshot(path=str(shots / "lesson01_path_explorer_moved.png"))
+        pick_in_dropdown(page, 1, shows=["difference"], first_hides=["difference"],
+                         shot=shots / "lesson01_path_explorer_moved.png")
 
         # the modification-index explorer: move the slider up with the keyboard; a
         # stricter threshold must list fewer parameters

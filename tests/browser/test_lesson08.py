@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browserlab import lesson_in_chromium, svg_figures, widget_box
+from browserlab import lesson_in_chromium, pick_in_dropdown, svg_figures
 
 
 def test_lesson08_runs_and_its_widget_responds_in_chromium(lab, shots, browser,
@@ -15,14 +15,6 @@ def test_lesson08_runs_and_its_widget_responds_in_chromium(lab, shots, browser,
 
         # the group path explorer: choose consistency -> satisfaction; the table and the
         # test line must switch to that path
-        box = widget_box(page, ".widget-dropdown select")
-        box.scroll_into_view_if_needed()
-        out = box.locator(".widget-output").first
-        out.locator("tbody tr").first.wait_for(timeout=60_000)
-        page.wait_for_function("el => el.innerText.includes('Constrain cons ~ ifc')",
-                               arg=out.element_handle(), timeout=60_000)
-        box.locator("select").first.select_option("cs ~ cons")
-        page.wait_for_function("el => el.innerText.includes('Constrain cs ~ cons')"
-                               " && !el.innerText.includes('cons ~ ifc')",
-                               arg=out.element_handle(), timeout=120_000)
-        box.screenshot(path=str(shots / "lesson08_group_explorer_moved.png"))
+        pick_in_dropdown(page, "cs ~ cons", shows=["Constrain cs ~ cons"], hides=["cons ~ ifc"],
+                         first_shows=["Constrain cons ~ ifc"],
+                         shot=shots / "lesson08_group_explorer_moved.png")

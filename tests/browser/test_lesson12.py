@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browserlab import lesson_in_chromium, svg_figures, widget_box
+from browserlab import lesson_in_chromium, pick_in_dropdown, svg_figures
 
 
 def test_lesson12_runs_and_its_path_explorer_responds_in_chromium(lab, shots, browser,
@@ -16,13 +16,6 @@ def test_lesson12_runs_and_its_path_explorer_responds_in_chromium(lab, shots, br
 
         # the path explorer: add empathy's own path to loyalty; the table must gain the
         # refitted model and the difference test
-        box = widget_box(page, ".widget-dropdown select")
-        box.scroll_into_view_if_needed()
-        out = box.locator(".widget-output").first
-        out.locator("tbody tr").first.wait_for(timeout=60_000)
-        assert "difference" not in out.inner_text()
-        box.locator("select").first.select_option("loy ~ emp")
-        page.wait_for_function("el => el.innerText.includes('difference')"
-                               " && el.innerText.includes('+ loy ~ emp')",
-                               arg=out.element_handle(), timeout=120_000)
-        box.screenshot(path=str(shots / "lesson12_path_explorer_moved.png"))
+        pick_in_dropdown(page, "loy ~ emp", shows=["difference", "+ loy ~ emp"],
+                         first_hides=["difference"],
+                         shot=shots / "lesson12_path_explorer_moved.png")
