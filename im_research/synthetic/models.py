@@ -21,7 +21,7 @@ from .simulate import PopulationModel
 
 __all__ = ["CanonicalModel", "service_profit_chain", "berry_employee_as_customer",
            "integrated_marketing", "internal_branding", "im_programme_two_waves",
-           "servqual_loyalty"]
+           "servqual_loyalty", "mediation_chain"]
 
 
 @dataclass
@@ -171,3 +171,24 @@ def servqual_loyalty() -> CanonicalModel:
     return CanonicalModel("servqual_loyalty",
                           "SERVQUAL's five dimensions under overall service quality -> "
                           "loyalty (customers)", pop, syntax)
+
+
+# three items per construct with the bank questionnaire's typical loadings
+_CHAIN_LOADINGS = ((.80, .75, .70), (.82, .78, .72), (.76, .72, .80))
+
+
+def mediation_chain(a: float, b: float, c: float = 0.0,
+                    names=("im", "js", "sq")) -> PopulationModel:
+    """A standardized mediation population for teaching: ``x`` → ``m`` (``a``) → ``y``
+    (``b``) with the direct path ``c``, three items each (``x1..x3``, ...) with the bank
+    questionnaire's typical loadings; ``names`` are the constructs (x, m, y).
+
+    Examples
+    --------
+    >>> mediation_chain(0.3, 0.25, names=("ic", "oc", "sq")).paths["sq"]
+    {'oc': 0.25, 'ic': 0.0}
+    """
+    x, m, y = names
+    loadings = {f: {f"{f}{k}": lam for k, lam in enumerate(lams, start=1)}
+                for f, lams in zip(names, _CHAIN_LOADINGS)}
+    return PopulationModel(loadings, paths={m: {x: a}, y: {m: b, x: c}})

@@ -6,13 +6,8 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-__all__ = ["PowerPlanner", "population", "LOADINGS", "INDIRECT", "PATHS"]
+__all__ = ["PowerPlanner", "population", "INDIRECT", "PATHS"]
 
-# Three items per construct with the bank questionnaire's typical loadings: internal
-# communication (ic), affective commitment (oc), service quality the customers rate (sq).
-LOADINGS = {"ic": {"ic1": .80, "ic2": .75, "ic3": .70},
-            "oc": {"oc1": .82, "oc2": .78, "oc3": .72},
-            "sq": {"sq1": .76, "sq2": .72, "sq3": .80}}
 # the planner's columns: "lhs ~ rhs" of power()'s table -> the name a reader sees
 PATHS = {"oc ~ ic": "a: ic → oc", "sq ~ oc": "b: oc → sq", "sq ~ ic": "c: ic → sq (direct)",
          "ind": "indirect a·b"}
@@ -29,9 +24,10 @@ def population(a: float, b: float, c: float = 0.0):
     >>> population(0.3, 0.25).paths["sq"]
     {'oc': 0.25, 'ic': 0.0}
     """
-    from ...synthetic.simulate import PopulationModel
+    from ...synthetic.models import mediation_chain
 
-    return PopulationModel(LOADINGS, paths={"oc": {"ic": a}, "sq": {"oc": b, "ic": c}})
+    # internal communication, affective commitment, service quality the customers rate
+    return mediation_chain(a, b, c, names=("ic", "oc", "sq"))
 
 
 def _grid(low: int, high: int, k: int = 6) -> list[int]:

@@ -7,10 +7,6 @@ import pandas as pd
 
 __all__ = ["SimulationLab", "population"]
 
-# Three items per construct with the bank questionnaire's typical loadings.
-LOADINGS = {"im": {"im1": .80, "im2": .75, "im3": .70},
-            "js": {"js1": .82, "js2": .78, "js3": .72},
-            "sq": {"sq1": .76, "sq2": .72, "sq3": .80}}
 MODEL = """\
 im =~ im1 + im2 + im3
 js =~ js1 + js2 + js3
@@ -25,9 +21,9 @@ total := c + a*b
 def population(a: float, b: float, c: float):
     """The lab's population: ``im`` → ``js`` (``a``) → ``sq`` (``b``), ``im`` → ``sq``
     (``c``), standardized (:class:`~im_research.synthetic.simulate.PopulationModel`)."""
-    from ...synthetic.simulate import PopulationModel
+    from ...synthetic.models import mediation_chain
 
-    return PopulationModel(LOADINGS, paths={"js": {"im": a}, "sq": {"js": b, "im": c}})
+    return mediation_chain(a, b, c, names=("im", "js", "sq"))
 
 
 NAMES = {"js~im": "a: im → js", "sq~js": "b: js → sq", "sq~im": "c: im → sq (direct)",
