@@ -189,13 +189,17 @@ def htmt_inference(model: str, data: pd.DataFrame, n_boot: int = 1000, seed=None
     est = htmt(model, data, htmt2, ordered)
     seeds = seed.spawn(n_boot)
     n = len(x)
-    rows = np.array([np.random.default_rng(ss).integers(0, n, n) for ss in seeds])
+
+    def rows(chunk):  # each draw's rows from its own seed stream
+        return np.array([np.random.default_rng(ss).integers(0, n, n) for ss in chunk])
+
     groups = [np.array([items.index(i) for i in v]) for v in ind.values()]
     draws, failed = [], 0
     all_ordered = ordered is True or (ordered and set(ordered) == set(items))
     if not ordered:  # Pearson: correlation matrices of a chunk of draws at once
-        for start in range(0, n_boot, 256):
-            xb = x[rows[start:start + 256]]
+        size = max(1, min(256, int(2e7 // (n * len(items)))))  # about 160 MB a chunk
+        for start in range(0, n_boot, size):
+            xb = x[rows(seeds[start:start + size])]
             dev = xb - xb.mean(axis=1, keepdims=True)
             cov = dev.transpose(0, 2, 1) @ dev  # batched BLAS, not einsum
             sd = np.sqrt(np.einsum("bii->bi", cov))
@@ -207,7 +211,8 @@ def htmt_inference(model: str, data: pd.DataFrame, n_boot: int = 1000, seed=None
         from ..sem.ordinal import polychoric_matrix
 
         frame = pd.DataFrame(x, columns=items)
-        for r in rows:
+        for ss in seeds:
+            r = rows([ss])[0]
             try:  # the matrix alone when every item is ordered; else with polyserials
                 R = (np.abs(polychoric_matrix(x[r], items)) if all_ordered else
                      _item_correlations(frame.iloc[r], items, ordered).to_numpy())
