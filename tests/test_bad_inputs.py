@@ -43,7 +43,7 @@ from im_research.teaching.exercises import (
     release_for_students,
     start,
 )
-from im_research.teaching.widgets import LinkageExplorer
+from im_research.teaching.widgets import LinkageExplorer, PowerPlanner, SimulationLab
 
 MODEL = "f =~ x1 + x2 + x3 + x4"
 ITEMS = ["x1", "x2", "x3", "x4"]
@@ -413,6 +413,15 @@ _POP = PopulationModel.from_syntax("f =~ .8*x1 + .7*x2 + .7*x3\n"
                                    "g =~ .8*y1 + .7*y2 + .7*y3\ng ~ .5*f")
 
 POWER = [
+    # widgets: ipywidgets would clamp these silently to the slider's range
+    case("PowerPlanner", lambda: PowerPlanner(reps=0), ArgumentError, r"reps=0", "reps-0"),
+    case("PowerPlanner", lambda: PowerPlanner(a=0.9), ArgumentError, r"a=0\.9", "a-beyond"),
+    case("PowerPlanner", lambda: PowerPlanner(n=(100, 5000)), ArgumentError,
+         r"n=5000 must be at most 2000", "n-beyond"),
+    case("PowerPlanner", lambda: PowerPlanner(n=300), ArgumentError,
+         r"n=300: give a range \(from, to\)", "n-scalar"),
+    case("SimulationLab", lambda: SimulationLab(c=-0.5), ArgumentError, r"c=-0\.5",
+         "c-beyond"),
     case("power", lambda: ir.power("f =~ .8*x1 + .7*x2 + .7*x3", n=100, reps=10.5, seed=1),
          ArgumentError, r"reps=10\.5 must be a whole number", "reps-fraction"),
     case("power", lambda: ir.power("f =~ .8*x1 + .7*x2 + .7*x3", n=100, reps=1, seed=1),
@@ -808,6 +817,8 @@ REPORT = [
         ir.fit(MODEL, data=df(g=np.repeat([1, 2], 100)), group="g",
                group_equal=("loadings", "intercepts")), level=95), ArgumentError,
          r"level=95", "level-percent"),
+    case("format_number", lambda: ir.report.format_number("abc"), ArgumentError,
+         r"value='abc' must be a number", "value-text"),
     case("localize", lambda: ir.report.localize(df(), lang="de"), ArgumentError,
          r"lang='de'", "lang"),
     case("localize", lambda: ir.report.localize(df(), labels=["im"]), ArgumentError,

@@ -9,6 +9,8 @@ translated through the caller's ``labels`` and then through the words below.
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 import pandas as pd
 
@@ -56,6 +58,9 @@ def format_number(value, lang: str = "fa", digits: int = 2) -> str:
     from .analysis import _num
 
     _check_lang(lang)
+    if value is not None and not (isinstance(value, Real) and not isinstance(value, bool)):
+        raise ArgumentError(f"value={show(value)} must be a number (a missing one, None or "
+                            "NaN, is written as –)")
     return _num(value, lang, digits)
 
 

@@ -6,6 +6,8 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from ._controls import count_in, path_slider
+
 __all__ = ["PowerPlanner", "population", "INDIRECT", "PATHS"]
 
 # the planner's columns: "lhs ~ rhs" of power()'s table -> the name a reader sees
@@ -65,7 +67,7 @@ class PowerPlanner:
                  n=(100, 600), design: str = "employees", clusters=(10, 60),
                  cluster_size: int = 8, icc: float = 0.1, reps: int = 100, seed: int = 13):
         from ...errors import ArgumentError
-        from ...validation import as_count, show
+        from ...validation import as_count, as_number, show
 
         if design not in ("employees", "branches"):
             raise ArgumentError(f"design={show(design)}: give 'employees' (a simple random "
@@ -74,14 +76,17 @@ class PowerPlanner:
         style = {"description_width": "170px"}
         layout = w.Layout(width="440px")
 
-        def path(value, description, low):
-            return w.FloatSlider(value=value, min=low, max=0.7, step=0.05,
-                                 description=description, continuous_update=False,
-                                 readout_format=".2f", style=style, layout=layout)
-
-        self.a = path(a, PATHS["oc ~ ic"], 0.0)
-        self.b = path(b, PATHS["sq ~ oc"], 0.0)
-        self.c = path(c, PATHS["sq ~ ic"], -0.3)
+        self.a = path_slider(a, "a", PATHS["oc ~ ic"], 0.0, style, layout)
+        self.b = path_slider(b, "b", PATHS["sq ~ oc"], 0.0, style, layout)
+        self.c = path_slider(c, "c", PATHS["sq ~ ic"], -0.3, style, layout)
+        cluster_size = count_in(cluster_size, "cluster_size", 2, 40)
+        reps = count_in(reps, "reps", 20, 1000)
+        icc = as_number(icc, "icc", low=0, high=0.5, low_open=False, high_open=False)
+        for arg, pair, (low, high) in (("n", n, (50, 2000)), ("clusters", clusters, (5, 200))):
+            if isinstance(pair, str) or np.ndim(pair) != 1 or len(pair) != 2:
+                raise ArgumentError(f"{arg}={show(pair)}: give a range (from, to)")
+            for v in pair:
+                count_in(v, arg, low, high)
         self.design = w.ToggleButtons(options=[("random sample", "employees"),
                                                ("branches × employees", "branches")],
                                       value=design, description="design",

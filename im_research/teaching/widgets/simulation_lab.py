@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
+from ._controls import count_in, path_slider
+
 __all__ = ["SimulationLab", "population"]
 
 MODEL = """\
@@ -64,14 +66,10 @@ class SimulationLab:
         style = {"description_width": "150px"}
         layout = w.Layout(width="420px")
 
-        def slider(value, description, low):
-            return w.FloatSlider(value=value, min=low, max=0.7, step=0.05,
-                                 description=description, continuous_update=False,
-                                 readout_format=".2f", style=style, layout=layout)
-
-        self.a = slider(a, "a: im → js", 0.0)
-        self.b = slider(b, "b: js → sq", 0.0)
-        self.c = slider(c, "c: im → sq (direct)", -0.3)
+        self.a = path_slider(a, "a", "a: im → js", 0.0, style, layout)
+        self.b = path_slider(b, "b", "b: js → sq", 0.0, style, layout)
+        self.c = path_slider(c, "c", "c: im → sq (direct)", -0.3, style, layout)
+        n = count_in(n, "n", 50, 1000)
         self.n = w.IntSlider(value=n, min=50, max=1000, step=50, description="n (employees)",
                              continuous_update=False, style=style, layout=layout)
         self.out = w.Output()
