@@ -7,6 +7,7 @@ minimises any problem with the same ``evaluate`` interface (FIML too).
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import lapack as _lapack
 
 from ..errors import ConvergenceError, IdentificationError
 from . import ram as _ram
@@ -115,15 +116,24 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
     stalled = 0  # successive steps cut below 1/64: scoring is running along a ridge
     for it in range(1, max_iter + 1):
         # Fisher scoring far from the optimum; near it, BFGS started from the expected
-        # information picks up the curvature that misfit adds (superlinear convergence)
-        use_bfgs = bfgs and np.max(np.abs(g)) < 1e-3
+        # information picks up the curvature that misfit adds (superlinear convergence,
+        # where scoring contracts only linearly when the model misfits)
+        gmax = np.max(np.abs(g))
+        use_bfgs = bfgs and gmax < 3e-2
         if use_bfgs and H_inv is None:
             try:
-                H_inv = np.linalg.inv(2 * I)
+                H_inv = _ram.small_inv(2 * I)
             except np.linalg.LinAlgError:
                 use_bfgs = False
         if use_bfgs:
             step = -H_inv @ g
+            if gmax < 1e-6 and np.max(np.abs(step) / (1 + np.abs(theta))) < 1e-6:
+                # the quasi-Newton step is the remaining error: take it and finish with
+                # the one evaluation (with the information) that the estimates need
+                cand = theta + step
+                Fc, gc, Ic = problem.evaluate(cand, info=final_info)
+                if np.isfinite(Fc) and Fc <= F + 1e-12 * max(1.0, abs(F)):
+                    return cand, Fc, gc, Ic if final_info else I, True, it, "converged"
         else:
             try:
                 step = -np.linalg.solve(2 * I, g)
@@ -207,6 +217,18 @@ def _name_params(pt, pids):
             for p in pids]
 
 
+def _well_conditioned(R):
+    """Sufficient for smallest/largest eigenvalue >= 1e-9 of a positive matrix with unit
+    diagonal, from a Cholesky factor L: lambda_min >= 1 / trace(R^-1) = 1 / ||L^-1||_F^2
+    and lambda_max <= trace(R). Much cheaper than the eigenvalues, which are needed only
+    when it fails."""
+    L, info = _lapack.dpotrf(R, lower=1)
+    if info != 0:
+        return False
+    Linv, info = _lapack.dtrtri(L, lower=1)
+    return info == 0 and 1.0 / np.sum(Linv ** 2) >= 1e-9 * np.trace(R)
+
+
 def check_identification(pt, I, npar):
     if npar == 0:
         return
@@ -222,7 +244,10 @@ def check_identification(pt, I, npar):
         bad = [0]
     else:
         s = 1 / np.sqrt(d)
-        w, v = np.linalg.eigh(I * np.outer(s, s))
+        R = I * np.outer(s, s)
+        if _well_conditioned(R):
+            return
+        w, v = np.linalg.eigh(R)
         bad = np.where(w < 1e-9 * max(abs(w[-1]), 1e-300))[0]
     if len(bad):
         vec = np.abs(v[:, bad[0]])
