@@ -43,10 +43,10 @@ from .moments import (
     sample_stats_from_data,
 )
 from .partable import GROUP_EQUAL_CHOICES, check_factor_names, partable_records_and_frame
-from .result import SEMResult, TwoLevelResult
+from .result import SEMResult, TwoLevelResult, table_columns
 from .robust import baseline_scaling, cluster_robust, robust_vcov_and_scaling
 from .start import start_values
-from .syntax import ParsedModel, parse
+from .syntax import ParsedModel, parse, parse_shared
 from .twolevel import estimate_twolevel
 from .wlsmv import WLSMVEstimate, estimate_wlsmv
 
@@ -266,7 +266,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
                             "correlations and their weights come from the responses")
         if not isinstance(data, pd.DataFrame):
             raise DataError("data must be a pandas DataFrame")
-        parsed = parse(model) if isinstance(model, str) else model
+        parsed = parse_shared(model) if isinstance(model, str) else model
         check_factor_names(parsed, data.columns)
         if orthogonal or not int_ov_free or int_lv_free or any(
                 f.op == "<~" for f in parsed.formulas) or any(
@@ -303,7 +303,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         # codebook) on every column access, which would dominate the fit time
         data = pd.DataFrame(data)
 
-    parsed = parse(model) if isinstance(model, str) else model
+    parsed = parse_shared(model) if isinstance(model, str) else model
     cov_groups = data is None and isinstance(cov, dict)  # published matrices per group
     if cov_groups:
         _check_group_dicts(cov, nobs, means, sd, group)
@@ -473,7 +473,8 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         model=model, parsed=parsed, partable=pt, info=info, stats=stats, rams=rams,
         problem=problem, theta=theta, F=F, information=I, converged=converged,
         iterations=iters, group=group, group_labels=group_labels, estimator=estimator,
-        std_lv=std_lv, fixed_x=fixed_x, meanstructure=ms, ndat=ndat, missing=missing)
+        std_lv=std_lv, fixed_x=fixed_x, meanstructure=ms, ndat=ndat, missing=missing,
+        columns=table_columns(records))
     result.warnings.extend(scale_warnings)
     result._n_eq = n_eq
     if not converged:

@@ -21,6 +21,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
@@ -38,6 +40,7 @@ FIT_MEASURE_NAMES = [
     "srmr_mplus_nomean", "cn_05", "cn_01", "gfi",
     "agfi", "pgfi", "mfi", "ecvi",
 ]
+_NAMES_INDEX = pd.Index(FIT_MEASURE_NAMES)  # shared (an Index is immutable)
 
 
 def pchisq_upper(x, df):
@@ -53,14 +56,17 @@ def incremental_indices(T, df, TB, dfB, c=1.0, c_b=1.0):
     NFI and RFI undefined (NaN) when df > baseline df; RFI 1 when negative; IFI 1 when
     T_B < df. ``c``/``c_b`` give the robust versions of CFI, TLI and RNI
     (χ² − c·df, Brosseau-Liard & Savalei 2014; Savalei 2021)."""
+    def near0(x):  # np.isclose(x, 0) without its per-call cost (atol 1e-8)
+        return abs(x) <= 1e-8
+
     robust = df > 0 and (c != 1 or c_b != 1)
     t1 = T - (c if robust else 1.0) * df
     tb = TB - (c_b if robust else 1.0) * dfB
     a, b = max(t1, 0.0), max(t1, tb, 0.0)
-    out = {"cfi": 1.0 if np.isclose(a, 0) and np.isclose(b, 0) else 1 - a / b}
+    out = {"cfi": 1.0 if near0(a) and near0(b) else 1 - a / b}
     out["tli"] = (1 - (t1 * dfB) / (tb * df)) if df > 0 and tb != 0 else 1.0
-    out["rni"] = np.nan if np.isclose(tb, 0) else 1 - t1 / tb
-    if df > dfB or np.isclose(TB, 0):
+    out["rni"] = np.nan if near0(tb) else 1 - t1 / tb
+    if df > dfB or near0(TB):
         out["nfi"] = np.nan
     else:
         out["nfi"] = (TB - T) / TB if df > 0 else 1.0
@@ -73,7 +79,7 @@ def incremental_indices(T, df, TB, dfB, c=1.0, c_b=1.0):
         out["rfi"] = 1.0
     out["pnfi"] = (df / dfB) * (TB - T) / TB if dfB > 0 and TB > 0 else np.nan
     i2 = TB - df
-    out["ifi"] = 1.0 if i2 < 0 else (np.nan if np.isclose(i2, 0) else (TB - T) / i2)
+    out["ifi"] = 1.0 if i2 < 0 else (np.nan if near0(i2) else (TB - T) / i2)
     return out
 
 
@@ -120,6 +126,13 @@ def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
     scale = np.sqrt(ngroups)
     return (float(np.sqrt(c * lam_l / (ntotal * df)) * scale),
             float(np.sqrt(c * lam_u / (ntotal * df)) * scale))
+
+
+@functools.lru_cache(maxsize=32)
+def _lower_triangle(p, k):
+    """``np.tril_indices(p, k)``, cached: numpy builds it through broadcasting checks that
+    cost more than the fit measures that use it."""
+    return np.tril_indices(p, k)
 
 
 def _quad(Sinv, E, e_mean):
@@ -214,8 +227,7 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     # residual-based indices, N_g-weighted over groups
     acc = dict(rmr=0.0, rmr_nomean=0.0, srmr=0.0, srmr_nomean=0.0, crmr=0.0, crmr_nomean=0.0,
                mplus=0.0, mplus_nomean=0.0, gfi=0.0)
-    tri = np.tril_indices(p)
-    off = np.tril_indices(p, -1)
+    tri, off = _lower_triangle(p, 0), _lower_triangle(p, -1)
     nel = 0
     for st, (Sigma, mu) in zip(stats_by_group, implied):
         w = st.nobs / N
@@ -294,4 +306,5 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     fm["pgfi"] = (df / nel) * gfi if nel > 0 else np.nan
     fm["mfi"] = float(np.exp(-0.5 * (T - df) / N))
     fm["ecvi"] = (T + 2 * npar) / N
-    return pd.Series({k: fm[k] for k in FIT_MEASURE_NAMES}, dtype=float)
+    return pd.Series(np.array([fm[k] for k in FIT_MEASURE_NAMES], float),
+                     index=_NAMES_INDEX, copy=False)

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import special as _special
+from scipy.linalg import lapack as _lapack
 
 from ..errors import HeywoodWarning, IdentificationError
 from .fitmeasures import compute_fit_measures
@@ -43,6 +44,29 @@ def evaluate_definitions(codes, label_rows, row_values):
         env[name] = val
         out.append(val)
     return np.array(out)
+
+
+_TABLE_COLUMNS = ("lhs", "op", "rhs", "label", "group", "pid", "value")
+
+
+def table_columns(records=None, partable=None):
+    """The parameter table's columns that results read, as numpy arrays, from the row
+    dicts (cheap) or the DataFrame (pandas' string columns cost tens of microseconds
+    each to convert)."""
+    if records is not None:
+        return {c: np.array([r[c] for r in records],
+                            dtype=float if c == "value" else int if c in ("group", "pid")
+                            else object) for c in _TABLE_COLUMNS}
+    return {c: partable[c].to_numpy(dtype=float if c == "value" else None)
+            for c in _TABLE_COLUMNS}
+
+
+def _semidefinite(M):
+    """No eigenvalue below -1e-10; a Cholesky factorisation settles the usual case
+    (positive definite) at a fraction of the cost of the eigenvalues."""
+    if _lapack.dpotrf(M)[1] == 0:
+        return True
+    return not np.any(np.linalg.eigvalsh(M) < -1e-10)
 
 
 def _pvalue(z):
@@ -75,7 +99,8 @@ class SEMResult:
     @classmethod
     def _from_fit(cls, *, model, parsed, partable, info, stats, rams, problem, theta, F,
                   information, converged, iterations, group, group_labels, estimator, std_lv,
-                  fixed_x, meanstructure, ndat, missing="listwise"):
+                  fixed_x, meanstructure, ndat, missing="listwise", columns=None):
+        """``columns``: :func:`table_columns` of ``partable`` when the caller has them."""
         self = cls.__new__(cls)
         self.model = model
         self._parsed = parsed
@@ -109,12 +134,13 @@ class SEMResult:
                 f"listwise deletion dropped {len(self.dropped_rows)} rows" if missing ==
                 "listwise" else f"FIML removed {len(self.dropped_rows)} rows without usable "
                 "data")
-        self.data = (pd.concat([s.data for s in stats]) if stats[0].data is not None
-                     else None)
-        self.params = None
+        self.data = (None if stats[0].data is None else stats[0].data if len(stats) == 1
+                     else pd.concat([s.data for s in stats]))
         self.fit_measures = None
-        self._pt_value = partable["value"].to_numpy(dtype=float)
-        self._pt_pid = partable["pid"].to_numpy()
+        self._param_columns = None
+        self._columns = columns or table_columns(partable=partable)
+        self._pt_value = self._columns["value"]
+        self._pt_pid = self._columns["pid"]
         self._pt_free = self._pt_pid >= 0
         self._def_cache = None
         self._robust = None  # set by fit() for estimator="MLR"
@@ -174,7 +200,6 @@ class SEMResult:
         return base, J
 
     def _finalise(self):
-        pt = self.partable
         N = self.nobs
         npar = self.npar
         robust = getattr(self, "_robust", None)
@@ -185,16 +210,17 @@ class SEMResult:
         else:
             vcov = np.zeros((0, 0))
         self._vcov = vcov
-        lhs_a, op_a, rhs_a = (pt[c].to_numpy() for c in ("lhs", "op", "rhs"))
-        label_a, group_a, pid = (pt[c].to_numpy() for c in ("label", "group", "pid"))
+        cols = self._columns
+        lhs_a, op_a, rhs_a, label_a, group_a, pid = (
+            cols[c] for c in ("lhs", "op", "rhs", "label", "group", "pid"))
         vals = self._row_values(self.theta)
         is_def = op_a == ":="
-        se = np.zeros(len(pt))
+        se = np.zeros(len(pid))
         free = pid >= 0
         se[free] = np.sqrt(np.clip(np.diag(vcov)[pid[free]], 0, None))
         # standardized values per group
-        std_lv = np.full(len(pt), np.nan)
-        std_all = np.full(len(pt), np.nan)
+        std_lv = np.full(len(pid), np.nan)
+        std_all = np.full(len(pid), np.nan)
         self._implied = []
         self._C = []
         rsq = {}
@@ -233,25 +259,28 @@ class SEMResult:
             "label": np.where(is_def, lhs_a, label_a), "est": vals, "se": se, "z": z,
             "pvalue": _pvalue(z), "ci_lower": ci_lo, "ci_upper": ci_hi, "std_lv": std_lv,
             "std_all": std_all})
-        table = pd.DataFrame(columns)
-        self.params = table
+        self._param_columns = columns
         if self._wlsmv is not None:  # fit measures computed with the estimator
             self.fit_measures = self._wlsmv["fit_measures"]
         else:
             self._ml_fit_measures(robust)
         self._rsq = rsq
-        for name in ("vcov", "rsquare", "implied_cov", "implied_mean", "sample_cov",
-                     "sample_mean"):  # lazy frames: rebuilt from the new numbers
+        for name in ("params", "vcov", "rsquare", "implied_cov", "implied_mean",
+                     "sample_cov", "sample_mean"):  # lazy frames: rebuilt from the new numbers
             self.__dict__.pop(name, None)
 
     # DataFrame views, built on first access (pandas construction dominates small fits)
     @functools.cached_property
+    def params(self):
+        # None until estimates are final: a fit that did not converge presents none
+        return None if self._param_columns is None else pd.DataFrame(self._param_columns)
+
+    @functools.cached_property
     def vcov(self):
-        pt = self.partable
         lhs_a, op_a, rhs_a, label_a, group_a, pid = (
-            pt[c].to_numpy() for c in ("lhs", "op", "rhs", "label", "group", "pid"))
+            self._columns[c] for c in ("lhs", "op", "rhs", "label", "group", "pid"))
         names = [""] * self.npar
-        for k in range(len(pt) - 1, -1, -1):  # first row of each pid wins
+        for k in range(len(pid) - 1, -1, -1):  # first row of each pid wins
             if pid[k] >= 0:
                 names[pid[k]] = label_a[k] or (f"{lhs_a[k]}{op_a[k]}{rhs_a[k]}" + (
                     f".g{group_a[k] + 1}" if self.ngroups > 1 else ""))
@@ -325,22 +354,20 @@ class SEMResult:
 
     def _heywood_messages(self):
         out = []
-        t = self.params
-        lhs, op, rhs = t["lhs"].to_numpy(), t["op"].to_numpy(), t["rhs"].to_numpy()
-        est = t["est"].to_numpy()
+        lhs, op, rhs = (self._columns[c] for c in ("lhs", "op", "rhs"))
+        est = self._param_columns["est"]
         for k in np.flatnonzero((op == "~~") & (lhs == rhs) & (est < 0)):
-            grp = f" (group {t['group'].iloc[k]})" if "group" in t.columns else ""
+            grp = (f" (group {self.group_labels[self._columns['group'][k]]})"
+                   if self.ngroups > 1 else "")
             out.append(f"Heywood case: variance of {lhs[k]} is negative "
                        f"({est[k]:.4g}){grp}; the solution is improper. Check the "
                        "model (too few indicators, a near-perfect correlation) before "
                        "interpreting it.")
+        p = len(self.observed)
         for C, _ in self._C:
-            lv_idx = [len(self.observed) + i for i in range(len(self.latent))]
-            if lv_idx:
-                Psi = C[np.ix_(lv_idx, lv_idx)]
-                if np.any(np.linalg.eigvalsh(Psi) < -1e-10):
-                    out.append("the latent covariance matrix is not positive definite (a "
-                               "latent correlation exceeds 1 in absolute value)")
+            if self.latent and not _semidefinite(C[p:, p:]):
+                out.append("the latent covariance matrix is not positive definite (a "
+                           "latent correlation exceeds 1 in absolute value)")
         return out
 
     # extras ---------------------------------------------------------------------------

@@ -26,43 +26,48 @@ def standardize_values(ops, lhss, rhss, est, C, S, ov, lv):
     """
     names = list(ov) + list(lv)
     pos = {v: i for i, v in enumerate(names)}
-    lvset = set(lv)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sd_all = np.sqrt(np.where(np.diag(C) > 0, np.diag(C), np.nan))
-    sd_lv = np.array([sd_all[pos[v]] if v in lvset else 1.0 for v in names])
-    std_lv = np.full(len(ops), np.nan)
-    std_all = np.full(len(ops), np.nan)
+    n = len(ops)
+    i, j = np.zeros(n, int), np.zeros(n, int)  # the variable a row describes, and its source
+    kind = np.zeros(n, int)  # 0 other, 1 path, 2 (co)variance, 3 intercept/threshold, 4 ~*~
     for k, (op, lhs, rhs) in enumerate(zip(ops, lhss, rhss)):
-        e = est[k]
-        if op == "=~":
-            i, j = pos[rhs], pos[lhs]  # lhs is the factor
-            std_lv[k] = e * sd_lv[j] / sd_lv[i]
-            std_all[k] = e * sd_all[j] / sd_all[i]
+        if op == "=~":  # lhs is the factor
+            i[k], j[k], kind[k] = pos[rhs], pos[lhs], 1
         elif op in ("~", "<~"):
-            i, j = pos[lhs], pos[rhs]
-            std_lv[k] = e * sd_lv[j] / sd_lv[i]
-            std_all[k] = e * sd_all[j] / sd_all[i]
+            i[k], j[k], kind[k] = pos[lhs], pos[rhs], 1
         elif op == "~~":
-            i, j = pos[lhs], pos[rhs]
-            if i == j:
-                std_lv[k] = e / sd_lv[i] ** 2
-                std_all[k] = e / sd_all[i] ** 2
-            else:
-                # (residual) covariances are scaled by the (residual) variances, also in
-                # std_lv for latent variables (lavaan's cov.std = TRUE)
-                v_i = S[i, i] if names[i] in lvset else 1.0
-                v_j = S[j, j] if names[j] in lvset else 1.0
-                std_lv[k] = e / np.sqrt(v_i * v_j) if v_i * v_j > 0 else np.nan
-                denom = S[i, i] * S[j, j]
-                std_all[k] = e / np.sqrt(denom) if denom > 0 else np.nan
+            i[k], j[k], kind[k] = pos[lhs], pos[rhs], 2
         elif op in ("~1", "|"):
-            i = pos[lhs]
-            std_lv[k] = e / sd_lv[i]
-            std_all[k] = e / sd_all[i]
-        elif op == "~*~":  # scale factors of ordered items: delta * sd(y*) = 1 (lavaan)
-            std_lv[k] = e
-            std_all[k] = 1.0
-    return std_lv, std_all
+            i[k] = j[k] = pos[lhs]
+            kind[k] = 3
+        elif op == "~*~":
+            kind[k] = 4
+    est = np.asarray(est, float)
+    is_lv = np.arange(len(names)) >= len(ov)
+    dC, dS = np.diag(C), np.diag(S)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd_all = np.sqrt(np.where(dC > 0, dC, np.nan))
+        sd_lv = np.where(is_lv, sd_all, 1.0)
+        # (residual) covariances are scaled by the (residual) variances, also in std_lv
+        # for latent variables (lavaan's cov.std = TRUE)
+        v_lv = np.where(is_lv, dS, 1.0)
+        cov_lv = v_lv[i] * v_lv[j]
+        cov_all = dS[i] * dS[j]
+        var = i == j
+        out = []
+        for sd, cv in ((sd_lv, cov_lv), (sd_all, cov_all)):
+            std = np.full(n, np.nan)
+            path = kind == 1
+            std[path] = est[path] * sd[j[path]] / sd[i[path]]
+            m = (kind == 2) & var
+            std[m] = est[m] / sd[i[m]] ** 2
+            m = (kind == 2) & ~var
+            std[m] = np.where(cv[m] > 0, est[m] / np.sqrt(np.abs(cv[m])), np.nan)
+            m = kind == 3
+            std[m] = est[m] / sd[i[m]]
+            out.append(std)
+    out[0][kind == 4] = est[kind == 4]  # scale factors of ordered items: delta sd(y*) = 1
+    out[1][kind == 4] = 1.0
+    return out[0], out[1]
 
 
 def rsquare_values(C, S, ov, lv, endogenous):

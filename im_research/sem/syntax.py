@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -397,6 +398,14 @@ def _lhs_names(lhs_tokens, line, op) -> list[str]:
                                    "belong on the right-hand side", line=line, token=shown)
         names.append(term.var)
     return names
+
+
+@functools.lru_cache(maxsize=64)
+def parse_shared(model: str, levels: bool = False) -> ParsedModel:
+    """:func:`parse`, cached: the same string gives the same object, which callers share
+    and must not change (``fit()`` refits one model many times: bootstrap draws,
+    simulations, exercises graded per student)."""
+    return parse(model, levels)
 
 
 def _to_python_expr(raw: str) -> str:
