@@ -299,9 +299,10 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     if data is not None:
         if not isinstance(data, pd.DataFrame):
             raise DataError("data must be a pandas DataFrame")
-        # a shallow view without .attrs: pandas deep-copies attrs (e.g. a dataset's
-        # codebook) on every column access, which would dominate the fit time
-        data = pd.DataFrame(data)
+        if data.attrs:
+            # a shallow view without .attrs: pandas deep-copies attrs (e.g. a dataset's
+            # codebook) on every column access, which would dominate the fit time
+            data = pd.DataFrame(data)
 
     parsed = parse_shared(model) if isinstance(model, str) else model
     cov_groups = data is None and isinstance(cov, dict)  # published matrices per group
@@ -425,13 +426,14 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         if msg:
             scale_warnings.append(msg)
     # exogenous covariates: fixed at sample values
-    for g, st in enumerate(stats):
-        pos = {v: i for i, v in enumerate(st.names)}
-        for r in records:
-            if r["group"] == g and r["exo"]:
-                r["value"] = (st.cov[pos[r["lhs"]], pos[r["rhs"]]] if r["op"] == "~~"
-                              else st.mean[pos[r["lhs"]]])
-    pt["value"] = [r["value"] for r in records]  # exogenous covariates filled in above
+    if any(r["exo"] for r in records):
+        for g, st in enumerate(stats):
+            pos = {v: i for i, v in enumerate(st.names)}
+            for r in records:
+                if r["group"] == g and r["exo"]:
+                    r["value"] = (st.cov[pos[r["lhs"]], pos[r["rhs"]]] if r["op"] == "~~"
+                                  else st.mean[pos[r["lhs"]]])
+        pt["value"] = [r["value"] for r in records]
     npar = max((r["pid"] for r in records), default=-1) + 1
     p = len(ov)
     px = len(info.ov_x) if fixed_x else 0

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from .ram import small_inv
+
 __all__ = ["compute_fit_measures", "rmsea_ci", "rmsea_block", "incremental_indices",
            "FIT_MEASURE_NAMES"]
 
@@ -114,15 +116,15 @@ def rmsea_ci(chisq, df, ntotal, ngroups=1, level=0.90, c=1.0):
         return special.chndtr(chisq, df, lam) - target if lam > 0 else \
             special.chdtr(df, chisq) - target
 
-    if special.chdtr(df, chisq) < lo_p:
-        lam_l = 0.0
-    else:
-        lam_l = optimize.brentq(f, 0.0, max(chisq, 1e-8), args=(lo_p,), xtol=1e-12)
+    def root(target, upper):  # the noncentrality with cdf(chisq) = target
+        lam = special.chndtrinc(chisq, df, target)  # cdflib's inverse; root-find if it fails
+        return lam if np.isfinite(lam) else optimize.brentq(f, 0.0, upper, args=(target,),
+                                                            xtol=1e-12)
+
+    # lavaan's brackets: [0, chisq] below, [0, max(N, 4 chisq)] above, else 0
+    lam_l = 0.0 if special.chdtr(df, chisq) < lo_p else root(lo_p, max(chisq, 1e-8))
     upper = max(ntotal, 4 * chisq)
-    if f(0.0, hi_p) < 0 or f(upper, hi_p) > 0:
-        lam_u = 0.0
-    else:
-        lam_u = optimize.brentq(f, 0.0, upper, args=(hi_p,), xtol=1e-12)
+    lam_u = 0.0 if f(0.0, hi_p) < 0 or f(upper, hi_p) > 0 else root(hi_p, upper)
     scale = np.sqrt(ngroups)
     return (float(np.sqrt(c * lam_l / (ntotal * df)) * scale),
             float(np.sqrt(c * lam_u / (ntotal * df)) * scale))
@@ -178,13 +180,15 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
     xi = list(x_index) if fixed_x else []
     TB = 0.0
     logl = unres = 0.0
+    inverses = []  # of each group's implied covariance, for GFI below
     for st, (Sigma, mu) in zip(stats_by_group, implied):
         S = st.cov
         ld_S = np.linalg.slogdet(S)[1]
         ld_x = np.linalg.slogdet(S[np.ix_(xi, xi)])[1] if xi else 0.0
         FB = ld_x + np.sum(np.log(np.diag(S)[y_idx])) - ld_S
         TB += st.nobs * FB
-        Sinv = np.linalg.inv(Sigma)
+        Sinv = small_inv(Sigma)
+        inverses.append(Sinv)
         ld_Sig = np.linalg.slogdet(Sigma)[1]
         mean_term = 0.0
         if st.mean is not None and mu is not None:
@@ -229,7 +233,7 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
                mplus=0.0, mplus_nomean=0.0, gfi=0.0)
     tri, off = _lower_triangle(p, 0), _lower_triangle(p, -1)
     nel = 0
-    for st, (Sigma, mu) in zip(stats_by_group, implied):
+    for st, (Sigma, mu), Sinv in zip(stats_by_group, implied, inverses):
         w = st.nobs / N
         S = st.cov
         sd = np.sqrt(np.diag(S))
@@ -272,7 +276,6 @@ def compute_fit_measures(*, stats_by_group, implied, F, npar, ndat, x_index, fix
             acc["mplus"] += w * np.sqrt(sq_mp / n_cov)
         acc["crmr_nomean"] += w * crmr_nomean
         # GFI with the normal-theory weight at Sigma-hat; x moments excluded (fixed.x)
-        Sinv = np.linalg.inv(Sigma)
         E = R.copy()
         Sm = S.copy()
         if xi:

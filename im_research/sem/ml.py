@@ -54,15 +54,15 @@ class MLProblem:
         grad = np.zeros(self.npar)
         I = np.zeros((self.npar, self.npar)) if info else None
         for ram, st, w, lds in zip(self.rams, self.stats, self.weights, self.logdetS):
-            Sigma, mu, B, C, _, m = ram.implied(theta)
-            try:
-                Lc = np.linalg.cholesky(Sigma)
-            except np.linalg.LinAlgError:
+            implied = ram.implied(theta)
+            Sigma, mu, B, C, _, m = implied
+            Lc, bad = _lapack.dpotrf(Sigma, lower=1, clean=0)
+            if bad:  # not positive definite
                 return np.inf, None, None
             logdet = 2 * np.log(np.diag(Lc)).sum()
             Sinv = _ram.small_inv(Sigma)
             W = st.cov
-            f = logdet + np.trace(Sinv @ W) - lds - ram.p
+            f = logdet + np.sum(Sinv * W) - lds - ram.p  # tr(Sinv W), both symmetric
             u = None
             if st.mean is not None:
                 d = st.mean - mu
@@ -72,7 +72,7 @@ class MLProblem:
             Omega = Sinv @ (W - Sigma) @ Sinv
             F += w * f
             if not info:
-                grad += w * ram.gradient(theta, Omega, u)
+                grad += w * ram.gradient(theta, Omega, u, implied)
                 continue
             # dSigma_c = U_c V_c' + V_c U_c' per free cell: tr(Omega dSigma_c) = 2 U_c'Omega V_c
             # and tr(S^-1 dS_c S^-1 dS_d) / 2 = (V'S^-1U)_cd (V'S^-1U)_dc
@@ -135,10 +135,7 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
                 if np.isfinite(Fc) and Fc <= F + 1e-12 * max(1.0, abs(F)):
                     return cand, Fc, gc, Ic if final_info else I, True, it, "converged"
         else:
-            try:
-                step = -np.linalg.solve(2 * I, g)
-            except np.linalg.LinAlgError:
-                step = -np.linalg.lstsq(2 * I, g, rcond=None)[0]
+            step = -_solve_information(2 * I, g)
         alpha = 1.0
         for _ in range(40):
             cand = theta + alpha * step
@@ -161,15 +158,29 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
             if sy > 1e-14:
                 rho = 1.0 / sy
                 Hy = H_inv @ y_k
-                H_inv = (H_inv - rho * (np.outer(s_k, Hy) + np.outer(Hy, s_k))
+                sHy = np.outer(s_k, Hy)
+                H_inv = (H_inv - rho * (sHy + sHy.T)
                          + (rho * rho * (y_k @ Hy) + rho) * np.outer(s_k, s_k))
             Ic = I
         theta, F, g, I = cand, Fc, gc, Ic
-        if np.max(np.abs(g)) < tol or (dF < 1e-15 and np.max(np.abs(g)) < 1e-6):
+        gnew = np.max(np.abs(g))
+        if gnew < tol or (dF < 1e-15 and gnew < 1e-6):
             if use_bfgs and final_info:
                 I = problem.evaluate(theta)[2]
             return theta, F, g, I, True, it, "converged"
     return theta, F, g, I, False, it, f"no convergence after {max_iter} iterations"
+
+
+def _solve_information(M, b):
+    """``M^-1 b`` for a (nearly always) positive definite information: Cholesky through
+    LAPACK, else LU, else least squares (a singular information far from the optimum)."""
+    _, x, info = _lapack.dposv(M, b)
+    if info == 0:
+        return x
+    try:
+        return np.linalg.solve(M, b)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(M, b, rcond=None)[0]
 
 
 def quasi_newton(problem: MLProblem, theta0):
@@ -217,18 +228,6 @@ def _name_params(pt, pids):
             for p in pids]
 
 
-def _well_conditioned(R):
-    """Sufficient for smallest/largest eigenvalue >= 1e-9 of a positive matrix with unit
-    diagonal, from a Cholesky factor L: lambda_min >= 1 / trace(R^-1) = 1 / ||L^-1||_F^2
-    and lambda_max <= trace(R). Much cheaper than the eigenvalues, which are needed only
-    when it fails."""
-    L, info = _lapack.dpotrf(R, lower=1)
-    if info != 0:
-        return False
-    Linv, info = _lapack.dtrtri(L, lower=1)
-    return info == 0 and 1.0 / np.sum(Linv ** 2) >= 1e-9 * np.trace(R)
-
-
 def check_identification(pt, I, npar):
     if npar == 0:
         return
@@ -245,7 +244,7 @@ def check_identification(pt, I, npar):
     else:
         s = 1 / np.sqrt(d)
         R = I * np.outer(s, s)
-        if _well_conditioned(R):
+        if _ram.well_conditioned(R, 1e-9):
             return
         w, v = np.linalg.eigh(R)
         bad = np.where(w < 1e-9 * max(abs(w[-1]), 1e-300))[0]

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import DataError, DataWarning
 from ..validation import as_count
+from .ram import well_conditioned
 
 __all__ = ["SampleStats", "check_columns", "group_labels_in", "sample_stats_from_data",
            "check_positive_definite", "check_variance_ratio", "cov_input"]
@@ -165,7 +166,8 @@ def sample_stats_from_data(data, ov, missing, meanstructure, group_label=None, x
     if x is None:
         x = data[ov].to_numpy(dtype=float)
     complete = ~np.isnan(x).any(axis=1)
-    dropped = list(data.index[~complete])
+    everything = bool(complete.all())  # the usual case: no index arithmetic
+    dropped = [] if everything else list(data.index[~complete])
     where = "" if group_label is None else f" in group {group_label!r}"
     if dropped:
         if missing == "listwise":
@@ -179,7 +181,8 @@ def sample_stats_from_data(data, ov, missing, meanstructure, group_label=None, x
     n = len(x)
     if n < 2:
         raise DataError(f"only {n} complete row(s){where}; cannot estimate a covariance matrix")
-    sub = pd.DataFrame(x, index=data.index[complete], columns=ov)
+    sub = pd.DataFrame(x, index=data.index if everything else data.index[complete],
+                       columns=ov)
     mean = x.mean(axis=0)
     dev = x - mean
     cov = dev.T @ dev / n
@@ -199,6 +202,8 @@ def check_positive_definite(cov, names, where):
     in rials) is not mistaken for a linear dependence."""
     d = np.sqrt(np.diag(cov))
     corr = cov / np.outer(d, d) if np.all(d > 0) else cov
+    if well_conditioned(corr, 1e-10):
+        return
     w, v = np.linalg.eigh(corr)
     if w[0] <= 1e-10 * max(w[-1], 1e-300):
         # name the variables involved in the smallest eigenvector

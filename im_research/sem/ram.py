@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import lapack as _lapack
 
-__all__ = ["RAM"]
+__all__ = ["RAM", "small_inv", "well_conditioned"]
 
 
 def small_inv(M):
@@ -28,6 +28,18 @@ def small_inv(M):
         if info == 0:
             return inv
     raise np.linalg.LinAlgError("singular matrix")
+
+
+def well_conditioned(R, ratio):
+    """True if the symmetric matrix ``R`` (unit diagonal) is positive definite with
+    smallest/largest eigenvalue >= ``ratio`` — a sufficient test from a Cholesky factor L:
+    lambda_min >= 1 / trace(R^-1) = 1 / ||L^-1||_F^2 and lambda_max <= trace(R). False
+    means "look at the eigenvalues", which cost several times more."""
+    L, info = _lapack.dpotrf(R, lower=1)
+    if info != 0:
+        return False
+    Linv, info = _lapack.dtrtri(L, lower=1)
+    return info == 0 and 1.0 / np.sum(Linv ** 2) >= ratio * np.trace(R)
 
 
 def _scatter(target, idx, values, unique):
@@ -98,6 +110,7 @@ class RAM:
         self.s_i, self.s_j, self.s_pid = arr(s_cells)
         self.m_i, _, self.m_pid = arr(m_cells)
         self.s_offdiag = self.s_i != self.s_j
+        self._s_half = np.where(self.s_offdiag, 1.0, 0.5)
         # with no equality constraints each free parameter owns one cell: plain indexing
         # replaces the (slow) unbuffered np.add.at scatter
         self._unique = {k: len(np.unique(v)) == len(v)
@@ -125,17 +138,19 @@ class RAM:
         p = self.p
         return C[:p, :p], (B @ m)[:p], B, C, S, m
 
-    def gradient(self, theta, Omega, u=None):
+    def gradient(self, theta, Omega, u=None, implied=None):
         """Gradient of F_ML for this group from matrix-level formulas (no dSigma).
 
         ``Omega = Sigma^-1 (W - Sigma) Sigma^-1`` and ``u = Sigma^-1 (ybar - mu)``:
         dF/dS = -B' Om B (doubled off the diagonal), dF/dA = -2 B' Om B S B' (plus the mean
         part -2 (B'u)(Bm)'), dF/dm = -2 B'u, where Om pads Omega to all variables
-        (so B' Om B S B' = B[:p]' Omega C[:p] with C = B S B').
+        (so B' Om B S B' = B[:p]' Omega C[:p] with C = B S B'). ``implied``: the
+        (Sigma, mu, B, C, S, m) of :meth:`implied` at ``theta`` when the caller has them.
         """
-        A, S, m = self.matrices(theta)
-        B = small_inv(self._eye - A)
         p = self.p
+        if implied is None:
+            implied = self.implied(theta)
+        _, _, B, C, S, m = implied
         BO = B[:p, :].T @ Omega  # t x p
         H = BO @ B[:p, :]  # B' Om B
         grad = np.zeros(self.npar)
@@ -143,8 +158,7 @@ class RAM:
             vals = -H[self.s_i, self.s_j] * np.where(self.s_offdiag, 2.0, 1.0)
             _scatter(grad, self.s_pid, vals, self._unique["s"])
         if len(self.a_pid):
-            C_p = B[:p, :] @ S @ B.T  # rows of C for the observed variables
-            GA = -2 * (BO @ C_p)
+            GA = -2 * (BO @ C[:p, :])  # rows of C for the observed variables
             vals = GA[self.a_i, self.a_j]
             if u is not None:
                 Bu = B[:p, :].T @ u
@@ -244,16 +258,20 @@ class RAM:
         """
         p = self.p
         L = B[:p, :]
-        zeros = np.zeros((p, len(self.m_pid)))
-        U = np.concatenate([L[:, self.a_i], L[:, self.s_i], zeros], axis=1)
+        na, ns = len(self.a_pid), len(self.s_pid)
+        U = np.zeros((p, na + ns + len(self.m_pid)))
+        V = np.zeros_like(U)
+        LA = L[:, self.a_i]
+        U[:, :na] = LA
+        U[:, na:na + ns] = L[:, self.s_i]
+        V[:, :na] = C[self.a_j, :p].T
         # a diagonal (co)variance cell gives u u' = u v' + v u' with v = u / 2
-        V = np.concatenate([C[self.a_j, :p].T,
-                            L[:, self.s_j] * np.where(self.s_offdiag, 1.0, 0.5), zeros],
-                           axis=1)
+        V[:, na:na + ns] = L[:, self.s_j] * self._s_half
         D = None
         if means:
-            D = np.concatenate([L[:, self.a_i] * (B @ m)[self.a_j],
-                                np.zeros((p, len(self.s_pid))), L[:, self.m_i]], axis=1)
+            D = np.zeros_like(U)
+            D[:, :na] = LA * (B @ m)[self.a_j]
+            D[:, na + ns:] = L[:, self.m_i]
         return U, V, D
 
     @property

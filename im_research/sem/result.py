@@ -21,6 +21,7 @@ from .fitmeasures import compute_fit_measures
 from .missing import independence_loglik, x_fiml_loglik, x_marginal_loglik
 from .mlm import mean_var_measures
 from .modindices import modification_indices
+from .ram import small_inv
 from .robust import baseline_scaling, scaled_measures
 from .scores import factor_scores
 from .standardize import rsquare_values, standardize_values
@@ -206,7 +207,7 @@ class SEMResult:
         if robust is not None:
             vcov = robust["vcov"]
         elif npar:
-            vcov = np.linalg.inv(self._information) / N
+            vcov = small_inv(self._information) / N
         else:
             vcov = np.zeros((0, 0))
         self._vcov = vcov

@@ -18,6 +18,8 @@ The estimates do not depend on the starts; convergence is faster and steadier.
 
 from __future__ import annotations
 
+from math import isnan
+
 import numpy as np
 
 __all__ = ["start_values"]
@@ -90,14 +92,16 @@ class _Moments:
 
 def _fabin(S, indicators):
     """fabin3-type loadings (marker metric: the first indicator 1) and the markers' common
-    variances from triads (medians, bounded to [0.05, 0.95] of the marker's variance) for
-    the factors with observed indicators ``indicators`` (lists of positions in S).
+    variances (least squares on ``s_ri = lambda_i psi``, bounded to [0.05, 0.95] of the
+    marker's variance) for the factors with observed indicators ``indicators`` (lists of
+    positions in S).
 
     Indicator i's loading is ``s_rZ S_ZZ^-1 s_Zi / s_rZ S_ZZ^-1 s_Zr`` with r the marker
     and instruments Z the factor's other non-marker indicators. Every ``S_ZZ^-1`` is a
     rank-one downdate of the inverse of the block-diagonal matrix of all non-markers, so
     all factors together cost one inversion and a few products."""
     k = len(indicators)
+    diag = np.diag(S)
     fac = np.concatenate([[a] * (len(obs) - 1) for a, obs in enumerate(indicators)] +
                          [[]]).astype(int)
     ind = np.concatenate([obs[1:] for obs in indicators] + [[]]).astype(int)
@@ -119,24 +123,15 @@ def _fabin(S, indicators):
         num = np.einsum("ji,ji->i", T, KX) - np.diag(KT) * np.diag(KX) / d
         with np.errstate(divide="ignore", invalid="ignore"):
             val = np.where((den > 0) & (size[fac] >= 2), num / den, 1.0)
-        lim = np.sqrt(np.diag(S)[ind] / (0.1 * np.diag(S)[r]))
+        lim = np.sqrt(diag[ind] / (0.1 * diag[r]))
         lam = np.clip(val, -lim, lim)
-    # triads: s_ra s_rb / s_ab over pairs of non-markers of a factor; median per factor
-    ea, eb = np.nonzero(np.triu(off))
-    ja, jb = ind[ea], ind[eb]
-    keep = S[ja, jb] != 0
-    ga = fac[ea][keep]
-    est = S[r[ea], ja][keep] * S[r[ea], jb][keep] / S[ja[keep], jb[keep]]
-    order = np.lexsort((est, ga))
-    est, ga = est[order], ga[order]
-    n = np.bincount(ga, minlength=k)
-    first = np.concatenate([[0], np.cumsum(n)[:-1]])
-    has = n > 0
-    mid = np.where(has, 0.5 * (est[np.minimum(first + (n - 1) // 2, len(est) - 1)] +
-                               est[np.minimum(first + n // 2, len(est) - 1)])
-                   if len(est) else 0.0, 0.0)
-    srr = np.diag(S)[marker]
-    psi = np.clip(np.where(has, mid, 0.5 * srr), 0.05 * srr, 0.95 * srr)
+    # cov(marker, i) = lambda_i psi: least squares over the factor's other indicators
+    srr = diag[marker]
+    num = np.bincount(fac, S[r, ind] * lam, minlength=k)
+    den = np.bincount(fac, lam * lam, minlength=k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        psi = np.where(den > 0, num / den, 0.5 * srr)
+    psi = np.clip(psi, 0.05 * srr, 0.95 * srr)
     return lam, fac, ind, psi
 
 
@@ -149,9 +144,9 @@ def _group_starts(theta, rows, info, st, std_lv):
     resid = _regression_starts(theta, rows, mo, skip=set(factor) if std_lv else set())
     for r in rows:
         pid = int(r["pid"])
-        if pid < 0 or not np.isnan(theta[pid]):
+        if pid < 0 or not isnan(theta[pid]):
             continue
-        if not np.isnan(r["start"]):
+        if not isnan(r["start"]):
             theta[pid] = r["start"]
             continue
         op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
@@ -197,7 +192,7 @@ def _regression_starts(theta, rows, mo, skip):
             continue
         for r, value in zip(regs, b):
             pid = int(r["pid"])
-            if pid >= 0 and np.isnan(theta[pid]) and np.isnan(r["start"]):
+            if pid >= 0 and isnan(theta[pid]) and isnan(r["start"]):
                 theta[pid] = value
         total = P[-1, -1]
         resid[y] = min(max(total - P[:-1, -1] @ b, 0.05 * total), total)
