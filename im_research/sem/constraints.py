@@ -32,7 +32,7 @@ from scipy import linalg, optimize
 from ..errors import IdentificationError
 from .syntax import EXPRESSION_FUNCTIONS
 
-__all__ = ["Constraints", "constrained_fit", "bordered_vcov"]
+__all__ = ["Constraints", "constrained_fit", "bordered_vcov", "check_constrained_identification"]
 
 ACTIVE_TOL = 1e-6  # an inequality closer than this to its bound is active
 
@@ -157,6 +157,16 @@ def bordered_vcov(I, H, N):
     Raises IdentificationError when the information is singular in a direction the
     constraints leave free (judged on the unit-diagonal scale, as ``check_identification``).
     """
+    check_constrained_identification(I, H)
+    k, m = I.shape[0], H.shape[0]
+    K = np.block([[I, H.T], [H, np.zeros((m, m))]])
+    return np.linalg.inv(K)[:k, :k] / N
+
+
+def check_constrained_identification(I, H):
+    """Raise IdentificationError when the information ``I`` is singular in a direction
+    the active constraints (Jacobian ``H``) leave free. The direction is structural, so
+    the check also explains a fit that did not converge."""
     k, m = I.shape[0], H.shape[0]
     d = np.sqrt(np.clip(np.diag(I), 1e-300, None))
     # directions the constraints leave free, in the unit-diagonal parameterisation
@@ -168,5 +178,3 @@ def bordered_vcov(I, H, N):
             "the model is not identified: the information matrix is singular even with "
             "the constraints (smallest eigenvalue on the correlation scale "
             f"{w[0]:.2e}). Fix a loading or a variance for each factor, or add constraints.")
-    K = np.block([[I, H.T], [H, np.zeros((m, m))]])
-    return np.linalg.inv(K)[:k, :k] / N

@@ -29,7 +29,12 @@ from ..errors import (
 )
 from ..validation import as_bool, as_count, as_names, as_vector, show
 from . import ram as _ram
-from .constraints import Constraints, bordered_vcov, constrained_fit
+from .constraints import (
+    Constraints,
+    bordered_vcov,
+    check_constrained_identification,
+    constrained_fit,
+)
 from .ls import LSProblem, ls_fit_measures, ls_vcov, n_minus_one_measures
 from .missing import FIMLProblem, coverage, fiml_robust, fiml_stats, missing_patterns
 from .ml import MLProblem, check_identification, fisher_scoring, observed_information, quasi_newton
@@ -480,8 +485,11 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     result.warnings.extend(scale_warnings)
     result._n_eq = n_eq
     if not converged:
-        if I is not None and np.all(np.isfinite(I)):
-            check_identification(pt, I, npar)  # a flat direction explains the failure
+        if I is not None and np.all(np.isfinite(I)):  # a flat direction explains it
+            if cons is None:
+                check_identification(pt, I, npar)
+            else:
+                check_constrained_identification(I, cons.jacobian(theta)[cons.active(theta)])
         raise ConvergenceError(
             f"the model did not converge ({msg}; {iters} iterations; max |gradient| = "
             f"{np.max(np.abs(g)) if g is not None else float('nan'):.2e}). No estimates are "

@@ -53,18 +53,20 @@ def non_numeric_example(col: pd.Series) -> str:
 
 
 def check_columns(data: pd.DataFrame, ov: list[str], lv: list[str]):
-    missing = [v for v in ov if v not in data.columns]
+    columns = list(data.columns)  # plain names: pandas' Index costs per element
+    have = set(columns)
+    missing = [v for v in ov if v not in have]
     if missing:
         msgs = []
         for v in missing:
-            hint = suggest_names(v, list(data.columns) + lv)
+            hint = suggest_names(v, columns + lv)
             msgs.append(f"{v!r}{hint}")
         raise DataError(
             "the model uses variables that are not columns of the data: " + "; ".join(msgs)
             + " (names are case-sensitive; a latent variable must be defined with =~ before"
             " it is used)")
     pos = {}
-    for i, c in enumerate(data.columns):  # a dict beats pandas' indexers on small frames
+    for i, c in enumerate(columns):  # a dict beats pandas' indexers on small frames
         pos.setdefault(c, []).append(i)
     dup = sorted(v for v in set(ov) if len(pos[v]) > 1)
     if dup:

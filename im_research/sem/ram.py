@@ -117,7 +117,18 @@ class RAM:
                         for k, v in (("a", self.a_pid), ("s", self.s_pid), ("m", self.m_pid))}
         self.meanstructure = bool(len(self.m_pid)) or bool(np.any(self.m0))
         self._eye = np.eye(self.t)
-        self._cells = None  # (parameter of each free cell, one cell per parameter?)
+        # free cells in parameter order (cell_factors' columns): with one cell per
+        # parameter of this group and every parameter here, cell sums are the cells
+        pids = np.concatenate([self.a_pid, self.s_pid, self.m_pid]).astype(int)
+        order = np.argsort(pids, kind="stable")
+        col = np.empty_like(order)
+        col[order] = np.arange(len(order))
+        na, ns = len(self.a_pid), len(self.s_pid)
+        self._col_a, self._col_s, self._col_m = col[:na], col[na:na + ns], col[na + ns:]
+        self._cell_pids = pids[order]
+        self._cells_unique = len(np.unique(pids)) == len(pids)
+        self._cells_direct = self._cells_unique and np.array_equal(self._cell_pids,
+                                                                   np.arange(npar))
 
     # -- matrices ---------------------------------------------------------------------
     def matrices(self, theta):
@@ -258,34 +269,31 @@ class RAM:
         """
         p = self.p
         L = B[:p, :]
-        na, ns = len(self.a_pid), len(self.s_pid)
-        U = np.zeros((p, na + ns + len(self.m_pid)))
+        U = np.zeros((p, len(self._cell_pids)))
         V = np.zeros_like(U)
         LA = L[:, self.a_i]
-        U[:, :na] = LA
-        U[:, na:na + ns] = L[:, self.s_i]
-        V[:, :na] = C[self.a_j, :p].T
+        U[:, self._col_a] = LA
+        U[:, self._col_s] = L[:, self.s_i]
+        V[:, self._col_a] = C[self.a_j, :p].T
         # a diagonal (co)variance cell gives u u' = u v' + v u' with v = u / 2
-        V[:, na:na + ns] = L[:, self.s_j] * self._s_half
+        V[:, self._col_s] = L[:, self.s_j] * self._s_half
         D = None
         if means:
             D = np.zeros_like(U)
-            D[:, :na] = LA * (B @ m)[self.a_j]
-            D[:, na + ns:] = L[:, self.m_i]
+            D[:, self._col_a] = LA * (B @ m)[self.a_j]
+            D[:, self._col_m] = L[:, self.m_i]
         return U, V, D
 
     @property
     def cell_pids(self):
         """The parameter of each free cell, in the order of :meth:`cell_factors`."""
-        if self._cells is None:
-            pids = np.concatenate([self.a_pid, self.s_pid, self.m_pid]).astype(int)
-            self._cells = (pids, len(np.unique(pids)) == len(pids))
-        return self._cells[0]
+        return self._cell_pids
 
     def sum_cells(self, g_cells, I_cells=None):
         """Cell gradient (c,) and information (c, c) summed into parameters (npar)."""
-        pids = self.cell_pids
-        unique = self._cells[1]
+        if self._cells_direct:
+            return g_cells, I_cells
+        pids, unique = self._cell_pids, self._cells_unique
         g = np.zeros(self.npar)
         _scatter(g, pids, g_cells, unique)
         if I_cells is None:

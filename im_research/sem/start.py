@@ -22,6 +22,8 @@ from math import isnan
 
 import numpy as np
 
+from .ram import small_inv
+
 __all__ = ["start_values"]
 
 
@@ -59,7 +61,8 @@ class _Moments:
             for v in (r["lhs"], r["rhs"]) if v in pos))
         self.names = {v: i for i, v in enumerate(factors + extra)}
         self.Phi = self._implied_covariances(extra)
-        Pff = np.nan_to_num(self.Phi[:self.k, :self.k])
+        Pff = self.Phi[:self.k, :self.k]
+        Pff = np.where(np.isnan(Pff), 0.0, Pff)
         self.common = self.Lam @ Pff @ self.Lam.T
         self.indicator = np.any(self.Lam != 0, axis=1)
         s = np.diag(S)
@@ -75,14 +78,14 @@ class _Moments:
         fac = np.concatenate([fac, self.k + np.arange(len(extra))]).astype(int)
         lam = np.concatenate([lam, np.ones(len(extra))])
         distinct = ind[:, None] != ind[None, :]
-        M = np.where(distinct, self.S[np.ix_(ind, ind)] / np.outer(lam, lam), 0.0)
+        M = np.where(distinct, self.S[ind][:, ind] / np.outer(lam, lam), 0.0)
         Z = np.zeros((len(ind), self.k + len(extra)))
         Z[np.arange(len(ind)), fac] = 1.0
         with np.errstate(invalid="ignore", divide="ignore"):
             Phi = (Z.T @ M @ Z) / (Z.T @ distinct @ Z)
         d = np.concatenate([self.psi, self.S[[self.pos[v] for v in extra],
                                              [self.pos[v] for v in extra]]])
-        Phi[np.diag_indices_from(Phi)] = d
+        np.fill_diagonal(Phi, d)
         return Phi
 
     def phi(self, a, b):
@@ -111,13 +114,14 @@ def _fabin(S, indicators):
     lam = np.ones(len(ind))
     same = fac[:, None] == fac[None, :]
     off = same & ~np.eye(len(ind), dtype=bool)  # same factor, another indicator
+    Sii = S[ind][:, ind]
     try:
-        K = np.linalg.inv(np.where(same, S[np.ix_(ind, ind)], 0.0))
+        K = small_inv(np.where(same, Sii, 0.0)) if len(ind) else None
     except np.linalg.LinAlgError:
         K = None
-    if K is not None and len(ind):
+    if K is not None:
         X = np.where(off, S[ind[:, None], r[None, :]], 0.0)  # column i: s_Zr, Z without i
-        T = np.where(off, S[np.ix_(ind, ind)], 0.0)  # column i: s_Zi
+        T = np.where(off, Sii, 0.0)  # column i: s_Zi
         KX, KT, d = K @ X, K @ T, np.diag(K)
         den = np.einsum("ji,ji->i", X, KX) - np.diag(KX) ** 2 / d
         num = np.einsum("ji,ji->i", T, KX) - np.diag(KT) * np.diag(KX) / d
@@ -183,11 +187,11 @@ def _regression_starts(theta, rows, mo, skip):
         idx = [mo.names.get(v) for v in [*xs, y]]
         if None in idx:
             continue
-        P = mo.Phi[np.ix_(idx, idx)]
+        P = mo.Phi[idx][:, idx]
         if np.isnan(P).any():
             continue
         try:
-            b = np.linalg.solve(P[:-1, :-1], P[:-1, -1])
+            b = small_inv(P[:-1, :-1]) @ P[:-1, -1]
         except np.linalg.LinAlgError:
             continue
         for r, value in zip(regs, b):
