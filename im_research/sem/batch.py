@@ -129,9 +129,10 @@ class BatchML:
         estimates, or None with ``need_info=False``).
 
         Fisher scoring while a sample is far from its optimum; once its gradient is small
-        (max < 1e-3), BFGS started from that sample's information, as
+        (max < 3e-2), BFGS started from that sample's information, as
         :func:`~im_research.sem.ml.fisher_scoring` does for one fit: the quasi-Newton
-        steps pick up the curvature misfit adds and need no information.
+        steps pick up the curvature misfit adds and need no information. A sample is done
+        when its quasi-Newton step falls below 1e-6 relative (the step is taken).
         """
         Bsz = cov.shape[0]
         theta = np.broadcast_to(theta0, (Bsz, self.k)).copy()
@@ -146,7 +147,8 @@ class BatchML:
             idx = np.flatnonzero(active)
             if not len(idx):
                 break
-            start = idx[~bfgs[idx] & (np.max(np.abs(g[idx]), axis=1) < 1e-3)]
+            gmax = np.max(np.abs(g[idx]), axis=1)
+            start = idx[~bfgs[idx] & (gmax < 3e-2)]
             if len(start):
                 try:
                     H[start] = np.linalg.inv(2 * I[start])
@@ -158,6 +160,18 @@ class BatchML:
             step = np.empty_like(gi)
             if quasi.any():
                 step[quasi] = -np.einsum("bij,bj->bi", H[idx[quasi]], gi[quasi])
+                # the quasi-Newton step is the remaining error: take it and stop (as
+                # fisher_scoring); the information, if needed, is evaluated there below
+                finish = quasi & (gmax < 1e-6) & (np.max(
+                    np.abs(step) / (1 + np.abs(theta[idx])), axis=1) < 1e-6)
+                if finish.any():
+                    theta[idx[finish]] += step[finish]
+                    converged[idx[finish]] = True
+                    active[idx[finish]] = False
+                    keep = ~finish
+                    idx, quasi, gi, step = idx[keep], quasi[keep], gi[keep], step[keep]
+                    if not len(idx):
+                        continue
             if (~quasi).any():
                 Ii = I[idx[~quasi]]
                 try:
