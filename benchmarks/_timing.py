@@ -1,6 +1,8 @@
 """Timing helper shared by the benchmark scripts (medians of repeated runs)."""
 
 import statistics
+import subprocess
+import sys
 import time
 
 
@@ -14,6 +16,20 @@ def median_s(fn, repeats, warmup=False):
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def fresh_import_times(codes, repeats):
+    """Seconds that each snippet in ``codes`` takes in a fresh interpreter, timed inside
+    that interpreter (so that the start of Python itself, and its noise, stay out), the
+    snippets run in turn: {code: (median, min, max)}."""
+    probe = "import time; t0 = time.perf_counter(); {}; print(time.perf_counter() - t0)"
+    times = {code: [] for code in codes}
+    for _ in range(repeats):
+        for code in codes:
+            out = subprocess.run([sys.executable, "-c", probe.format(code)], check=True,
+                                 capture_output=True, text=True).stdout
+            times[code].append(float(out.split()[-1]))
+    return {c: (statistics.median(t), min(t), max(t)) for c, t in times.items()}
 
 
 def interleaved(fns, repeats, warmup=True):

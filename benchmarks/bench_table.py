@@ -17,16 +17,20 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import re  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from _timing import fmt, interleaved, lavaan_times, r_model, vs_lavaan  # noqa: E402
+from _timing import (  # noqa: E402
+    fmt,
+    fresh_import_times,
+    interleaved,
+    lavaan_times,
+    r_model,
+    vs_lavaan,
+)
 from bench_fiml import fiml_data  # noqa: E402
 from bench_growth import cfa_data  # noqa: E402
 
@@ -60,16 +64,8 @@ def line(label, target, ours, lav, unit="ms"):
 
 
 def import_time(repeats):
-    """Fresh-interpreter ``import im_research`` minus ``python -c pass``."""
-    runs = {"pass": [], "import im_research": []}
-    for _ in range(repeats):
-        for code, ts in runs.items():
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True)
-            ts.append(time.perf_counter() - t0)
-    base = float(np.median(runs["pass"]))
-    ts = np.array(runs["import im_research"]) - base
-    return float(np.median(ts)), float(ts.min()), float(ts.max())
+    """``import im_research`` in a fresh interpreter, timed inside it."""
+    return fresh_import_times(["import im_research"], repeats)["import im_research"]
 
 
 def main():
