@@ -51,15 +51,23 @@ _GL_RULES = [(0.3, np.polynomial.legendre.leggauss(6)),
 
 
 def _categories(x: pd.Series, name: str):
-    vals = x.dropna()
-    cats = np.sort(vals.unique())
+    """Sorted observed categories of ``x`` and the category index of each observed value
+    (numpy for numeric codes: pandas' dropna/unique cost more than the statistics)."""
+    if pd.api.types.is_numeric_dtype(x.dtype) and not isinstance(x.dtype,
+                                                                   pd.CategoricalDtype):
+        a = x.to_numpy(dtype=float, na_value=np.nan)
+        vals = a[~np.isnan(a)]
+        cats = np.unique(vals)
+    else:
+        vals = x.dropna()
+        cats = np.sort(vals.unique())
+        vals = vals.to_numpy()
     if len(cats) < 2:
         raise DataError(
             f"ordered column {name!r} has only {len(cats)} observed category "
             f"({cats.tolist()}); a threshold model needs at least two. Drop the item or "
             "merge it with another, or treat it as continuous.")
-    codes = np.searchsorted(cats, vals.to_numpy())
-    return cats, codes, vals.index
+    return cats, np.searchsorted(cats, vals)
 
 
 def thresholds(data: pd.DataFrame, columns) -> pd.DataFrame:
@@ -69,7 +77,7 @@ def thresholds(data: pd.DataFrame, columns) -> pd.DataFrame:
     """
     rows = []
     for v in columns:
-        cats, codes, _ = _categories(data[v], v)
+        cats, codes = _categories(data[v], v)
         counts = np.bincount(codes, minlength=len(cats))
         cum = np.cumsum(counts)[:-1] / counts.sum()
         for k, c in enumerate(cum):
@@ -620,7 +628,8 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None,
                         "(drop incomplete rows first, or use pairwise=True for ordered "
                         "variables)")
     n, p = sub.shape
-    observed = {j: sub[v].notna().to_numpy() for j, v in enumerate(columns)}
+    notna = sub.notna().to_numpy()  # one pass, not a pandas call per column
+    observed = {j: notna[:, j] for j in range(p)}
     codes, taus, th_var, th_names, th, sc_th = {}, {}, [], [], [], []
     z, sd, var, sc_var = {}, {}, [], []
     for j, v in enumerate(columns):
@@ -635,7 +644,7 @@ def wls_statistics(data: pd.DataFrame, columns, ordered=None,
             var.append(s2)
             sc_var.append(s_var[:, None])
             continue
-        cats, c, _ = _categories(sub[v], v)  # codes of the observed values
+        cats, c = _categories(sub[v], v)  # codes of the observed values
         K = len(cats)
         counts = np.bincount(c, minlength=K)
         tau = special.ndtri(np.cumsum(counts)[:-1] / len(c))
@@ -884,7 +893,7 @@ def wls_statistics_conditional(data: pd.DataFrame, columns, exo, ordered=None) -
             var.append(s2)
             sc_var.append(s_var[:, None])
             continue
-        cats, c, _ = _categories(sub[v], v)
+        cats, c = _categories(sub[v], v)
         codes[j], K[j] = c, len(cats)
         tau, beta, s_tau, s_beta, lo, hi = _probit_regression(c, len(cats), X, v)
         lohi[j] = (lo, hi)

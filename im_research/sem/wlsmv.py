@@ -621,14 +621,15 @@ def _group_statistics(sub, parts, ov, ordered, group_labels, group, exo=(),
                       pairwise=False):
     """Per-group WLS statistics of the rows ``parts`` (one frame per group of ``sub``);
     every group must show every category of every item."""
-    pooled = {v: np.sort(sub[v].dropna().unique()) for v in ordered}
+    pooled = ({v: np.sort(sub[v].dropna().unique()) for v in ordered}
+              if len(parts) > 1 else {})  # categories every group must show
     out = []
     for gl, part in zip(group_labels, parts):
         if gl is not None:
             if len(part) <= len(ov):
                 raise DataError(f"group {gl!r} has only {len(part)} complete rows for "
                                 f"{len(ov)} variables; merge small groups or drop it")
-            for v in ordered:
+            for v in pooled:
                 absent = sorted(set(pooled[v]) - set(part[v].dropna().unique()))
                 if absent:
                     shown = ", ".join(f"{c:g}" for c in absent)
