@@ -1,4 +1,5 @@
-"""The analytic FIML observed information equals the numerical Hessian it replaced.
+"""The analytic observed informations (FIML, and complete-data ML for MLR and
+``information="observed"``) equal the numerical Hessian they replaced.
 
 The reference is the central-difference Hessian of the analytic gradient
 (``ml.observed_information`` on a problem that offers only ``evaluate``), which the
@@ -57,6 +58,29 @@ def test_analytic_observed_information_equals_the_numerical_hessian(name):
     # fit() and MLR reach it through ml.observed_information
     assert np.array_equal(ml.observed_information(problem, theta),
                           problem.observed_information(theta))
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("meanstructure", [False, True])
+def test_complete_data_observed_information_equals_the_numerical_hessian(name,
+                                                                          meanstructure):
+    model, kw = MODELS[name]
+    data = load_reference_data("HolzingerSwineford1939.csv")
+    res = ir.fit(model, data=data, meanstructure=meanstructure, **kw)
+    problem = res._problem
+    assert isinstance(problem, ml.MLProblem)
+    rng = np.random.default_rng(4)
+    for th in (res.theta, res.theta + 0.05 * rng.standard_normal(len(res.theta))):
+        analytic = problem.observed_information(th)
+        numeric = _numeric(problem, th)
+        assert np.max(np.abs(analytic - numeric)) < 1e-7 * np.max(np.abs(numeric))
+        assert np.array_equal(analytic, analytic.T)
+    # MLR's sandwich and information="observed" use it: the same SEs as from the
+    # numerical Hessian
+    mlr = ir.fit(model, data=data, estimator="MLR", **kw)
+    A_num = _numeric(mlr._problem, mlr.theta)
+    assert np.allclose(ml.observed_information(mlr._problem, mlr.theta), A_num, rtol=1e-7,
+                       atol=1e-9 * np.max(np.abs(A_num)))
 
 
 def test_fiml_vcov_equals_the_one_from_the_numerical_hessian():
