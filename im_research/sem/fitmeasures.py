@@ -16,7 +16,7 @@ Examples
 --------
 >>> from im_research.sem.fitmeasures import rmsea_ci
 >>> [round(v, 4) for v in rmsea_ci(85.306, 24, 301)]
-[0.071, 0.114]
+[0.0714, 0.1137]
 """
 
 from __future__ import annotations
