@@ -44,11 +44,12 @@ def _h1_trace(x, mean_structure, x_idx=()):
     u = d @ Sinv  # rows: S^-1 d_i
     # vech-space score of the covariance part: 0.5 * (u u' - S^-1) (weights handled below)
     # tr(B1 A1^-1) = (1/N) sum_i h_i' A1^-1 h_i with A1 = 0.5 D'(S^-1 (x) S^-1) D;
-    # in matrix form h_i' A1^-1 h_i = 0.5 tr((S (u u' - S^-1))^2) for symmetric scores
-    M = np.einsum("ij,nj,nk->nik", S, u, u) - np.eye(p)[None]  # S (u_i u_i' - S^-1)
-    tr = 0.5 * np.einsum("nij,nji->n", M, M).mean()
+    # in matrix form h_i' A1^-1 h_i = 0.5 tr((S u_i u_i' - I)^2) for symmetric scores,
+    # which is 0.5 (q_i^2 - 2 q_i + p) with q_i = u_i' S u_i = d_i' S^-1 d_i
+    q = np.einsum("ni,ni->n", d, u)
+    tr = 0.5 * (q * q - 2 * q + p).mean()
     if mean_structure:
-        tr += np.einsum("ni,ij,nj->n", u, S, u).mean()  # d_i' S^-1 d_i
+        tr += q.mean()
     return tr
 
 

@@ -173,8 +173,8 @@ class MissingClusterData:
         a = np.einsum("iab,ib->ia", A_i, et - Cp[self.cluster_of])
         s = np.add.reduceat(a, self.starts, axis=0)
         K = A - A @ C @ A  # U' S^-1 U, S = D + U B U' (the members' block of V^-1)
-        D_W = (A.sum(axis=0) - np.einsum("iab,ibc,icd->ad", A_i, C[self.cluster_of], A_i)
-               - a.T @ a)
+        # sum_i A_i C_i A_i by batched products (a three-operand einsum loops in C)
+        D_W = A.sum(axis=0) - (A_i @ C[self.cluster_of] @ A_i).sum(axis=0) - a.T @ a
         D_b = K.sum(axis=0) - s.T @ s
         az = np.einsum("jzw,jw->jz", Pi, ez - s @ Szy.T)
         PSK = PiSzy @ K
