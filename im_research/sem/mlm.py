@@ -33,6 +33,7 @@ True
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import block_diag
 
 from .fitmeasures import incremental_indices, pchisq_upper, rmsea_block
 from .missing import case_scores
@@ -128,18 +129,6 @@ def _traces(V, Delta, Gamma):
     return float(np.trace(UG)), float(np.sum(UG * UG.T))
 
 
-def _block_diag(mats):
-    rows = sum(m.shape[0] for m in mats)
-    cols = sum(m.shape[1] for m in mats)
-    out = np.zeros((rows, cols))
-    r = c = 0
-    for m in mats:
-        out[r:r + m.shape[0], c:c + m.shape[1]] = m
-        r += m.shape[0]
-        c += m.shape[1]
-    return out
-
-
 def satorra_bentler(rams, stats, theta, df, df_b, meanstructure, x_idx=(),
                     test="satorra.bentler"):
     """Return ``{"vcov", "c", "c_b", "test", "tr", "tr_b"}`` for complete data (``tr``:
@@ -173,14 +162,14 @@ def satorra_bentler(rams, stats, theta, df, df_b, meanstructure, x_idx=(),
                                 [np.zeros((len(rows), len(y))), Delta_b]])
         deltas_b.append(Delta_b)
         vs_b.append(w * _weight(S_b, D, meanstructure))
-    Delta, V, Gamma = np.vstack(deltas), _block_diag(vs), _block_diag(gammas)
+    Delta, V, Gamma = np.vstack(deltas), block_diag(*vs), block_diag(*gammas)
     A = Delta.T @ V @ Delta
     Ainv = np.linalg.inv(A)
     B = Delta.T @ V @ Gamma @ V @ Delta
     vcov = Ainv @ B @ Ainv / N
     tr = _traces(V, Delta, Gamma)
     c = tr[0] / df if df > 0 else np.nan
-    tr_b = _traces(_block_diag(vs_b), _block_diag(deltas_b), Gamma)
+    tr_b = _traces(block_diag(*vs_b), block_diag(*deltas_b), Gamma)
     c_b = tr_b[0] / df_b if df_b > 0 else np.nan
     return {"vcov": vcov, "c": c, "c_b": c_b, "test": test, "tr": tr, "tr_b": tr_b}
 

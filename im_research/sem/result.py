@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import special as _special
+from scipy.linalg import block_diag
 from scipy.linalg import lapack as _lapack
 
 from ..errors import HeywoodWarning, IdentificationError
@@ -420,14 +421,50 @@ class SEMResult:
         return self._group_frame(out, "cov")
 
     def _standardized_residuals(self, g, R, Sigma):
-        n = self._stats[g].nobs
-        d = np.sqrt(np.diag(Sigma))
-        var_s = (np.outer(d ** 2, d ** 2) + Sigma ** 2) / n
-        _, _, dS, _, _ = self._rams[g].delta(self.theta)
-        var_model = np.einsum("kab,kl,lab->ab", dS, self._vcov, dS)
-        v = var_s - var_model
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(v > 1e-12, R / np.sqrt(np.abs(v)), np.nan)
+        """lavaan's standardized residuals (``residuals(fit, type = "standardized")``):
+        raw residuals over the square root of their asymptotic variance
+        ``Q Γ(S) Q' / N_g`` with ``Q = I − w_g Δ I⁻¹ Δ' A1``, Γ(S) the normal-theory
+        covariance of the sample moments at S (lavaan's "unstructured" h1: the inverse
+        of the h1 information at S), A1 the h1 information at the implied moments (both
+        without the moments of fixed covariates) and I the expected information; a
+        residual below 1e-5 in absolute value is divided by 1, as lavaan does."""
+        if self._robust is not None or self.missing != "listwise" or self.estimator != "ML":
+            raise NotImplementedError(
+                "standardized residuals are computed as lavaan does for estimator='ML' with "
+                "complete data and the expected information so far; use type='cor' (or "
+                "'raw'), or refit with estimator='ML'")
+        st = self._stats[g]
+        p = len(Sigma)
+        rows, cols = np.tril_indices(p)
+        c = np.where(rows == cols, 1.0, 2.0)
+
+        def h1_information(M):  # 0.5 D'(M^-1 (x) M^-1) D, means block M^-1 first
+            Mi = small_inv(M)
+            cov = 0.25 * np.outer(c, c) * (Mi[rows][:, rows] * Mi[cols][:, cols]
+                                           + Mi[rows][:, cols] * Mi[cols][:, rows])
+            return block_diag(Mi, cov) if st.mean is not None else cov
+
+        # fixed covariates: their own moments carry no information (lavaan zeroes them)
+        x = np.isin(np.arange(p), [self.observed.index(v) for v in self._info.ov_x]
+                    if self.fixed_x else [])
+        keep = ~(x[rows] & x[cols])
+        if st.mean is not None:
+            keep = np.concatenate([~x, keep])
+        A1 = np.where(np.outer(keep, keep), h1_information(Sigma), 0.0)
+        acov_obs = np.zeros_like(A1)  # "unstructured": the h1 information at S, inverted
+        acov_obs[np.ix_(keep, keep)] = small_inv(h1_information(st.cov)[np.ix_(keep, keep)])
+        acov_obs /= st.nobs
+        _, _, dS, dm, _ = self._rams[g].delta(self.theta)
+        Delta = dS[:, rows, cols].T
+        if st.mean is not None:
+            Delta = np.vstack([dm.T, Delta])
+        est = (st.nobs / self.nobs) * Delta @ small_inv(self._information) @ Delta.T
+        Q = np.eye(len(Delta)) - est @ A1
+        var = np.diag(Q @ acov_obs @ Q.T)[-len(rows):]
+        se = np.full((p, p), np.nan)
+        se[rows, cols] = se[cols, rows] = np.sqrt(np.where(var >= 0, var, np.nan))
+        se = np.where(np.abs(R) < 1e-5, 1.0, se)
+        return R / se
 
     # presentation -----------------------------------------------------------------------
     _SECTIONS = [("=~", "Latent variables"), ("~", "Regressions"), ("~~cov", "Covariances"),

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import special
+from scipy.linalg import block_diag
 
 from ..errors import ConvergenceError, DataError, DataWarning, IdentificationError, ModelSyntaxError
 from ..validation import as_vector
@@ -449,16 +450,6 @@ def _scaled_shifted(T, df, UG):
             "trace2": tr2}
 
 
-def _block_diag(mats):
-    n = sum(m.shape[0] for m in mats)
-    out = np.zeros((n, n))
-    k = 0
-    for m in mats:
-        out[k:k + m.shape[0], k:k + m.shape[0]] = m
-        k += m.shape[0]
-    return out
-
-
 def _catml(problem, Ps, Ds, Einv, df3):
     """Savalei's (2021) catML statistics behind lavaan's robust CFI/TLI/RMSEA: the ML
     discrepancy of each group's polychoric matrix R at the DWLS-implied correlations P,
@@ -480,7 +471,7 @@ def _catml(problem, Ps, Ds, Einv, df3):
         Ws.append(gr.fg * gr.w[gr.nfix:])
         Gs.append(gr.ws.gamma[gr.nfix:, gr.nfix:] / gr.fg)
         Dc.append(D[gr.nfix:])
-    V, w, G, Dc = _block_diag(Vs), np.concatenate(Ws), _block_diag(Gs), np.vstack(Dc)
+    V, w, G, Dc = block_diag(*Vs), np.concatenate(Ws), block_diag(*Gs), np.vstack(Dc)
     WiU = np.eye(len(w)) - Dc @ Einv @ (Dc.T * w[None, :])
     df3_null = len(w)
     return {"T": XX3, "c": float(np.trace(WiU.T @ V @ WiU @ G)) / df3 if df3 > 0 else np.nan,
@@ -510,7 +501,7 @@ def wlsmv_inference(problem: DWLSProblem, theta, npar, Ps, n_th_par, n_mean_par)
     nfix = sum(gr.nfix for gr in groups)  # thresholds, means, variances
     df = ndat - npar
     v = np.concatenate([gr.fg * gr.w for gr in groups])
-    Gamma = _block_diag([gr.ws.gamma / gr.fg for gr in groups])
+    Gamma = block_diag(*[gr.ws.gamma / gr.fg for gr in groups])
     D_all = np.vstack(Ds)
     ss = _scaled_shifted(T, df, _ugamma(Gamma, v, D_all, Einv))
     # baseline: thresholds, means and variances free in every group, covariances zero
@@ -835,7 +826,7 @@ def scaled_shifted_difference(fit1, fit0):
         WGW = gr.ws.gamma * np.outer(gr.w, gr.w)
         tr += gr.fg * float(np.trace(WGW @ D @ M @ D.T))
     V = np.concatenate([gr.w for gr in groups])
-    Gamma_f = _block_diag([gr.fg * gr.ws.gamma for gr in groups])
+    Gamma_f = block_diag(*[gr.fg * gr.ws.gamma for gr in groups])
     U = (V[:, None] * (D1 @ M @ D1.T)) * V[None, :]
     UG = U @ Gamma_f
     tr2 = float(np.trace(UG @ UG))

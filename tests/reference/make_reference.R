@@ -7,7 +7,7 @@
 source("tests/reference/R/common.R")
 for (part in c("core", "replication", "bootstrap", "measurement", "groups", "missing",
               "issue3_extra", "ordinal", "issue12", "linkage", "higher_order", "ls_groups",
-              "bollen_stine", "rmsea_power",
+              "bollen_stine", "rmsea_power", "residuals",
               "twolevel", "twolevel_fiml", "mlmv_groups")) {
   source(file.path("tests/reference/R", paste0(part, ".R")))
 }
