@@ -393,9 +393,21 @@ class SEMResult:
         return factor_scores(self, method=method, data=data)
 
     def residuals(self, type="raw"):
-        """Residual covariance matrix: ``"raw"`` (S - Sigma), ``"cor"`` (difference of
-        correlation matrices, lavaan's ``cor.bollen``) or ``"standardized"`` (raw
-        residuals divided by their normal-theory standard errors)."""
+        """Residual covariance matrix, as lavaan's ``residuals(fit, type = ...)``:
+        ``"raw"`` (S - Sigma), ``"cor"`` (difference of correlation matrices, lavaan's
+        ``cor.bollen``) or ``"standardized"`` (raw residuals divided by their
+        normal-theory standard errors; ML with complete data and the expected
+        information). One DataFrame, or a dict of them by group.
+
+        >>> import numpy as np, pandas as pd, im_research as ir
+        >>> rng = np.random.default_rng(2)
+        >>> f = rng.normal(size=(300, 1))
+        >>> df = pd.DataFrame(f @ [[0.8, 0.7, 0.6, 0.5]] + rng.normal(size=(300, 4)) * 0.6,
+        ...                   columns=["a", "b", "c", "d"])
+        >>> z = ir.fit("f =~ a + b + c + d", data=df).residuals("standardized")
+        >>> bool((z.abs() < 3).all().all())  # no local misfit in a correct model
+        True
+        """
         out = []
         for g, (st, (Sigma, _)) in enumerate(zip(self._stats, self._implied)):
             R = st.cov - Sigma
