@@ -106,14 +106,14 @@ class MLProblem:
 
         Examples
         --------
-        >>> import numpy as np, pandas as pd, im_research as ir
-        >>> rng = np.random.default_rng(1)
-        >>> x = pd.DataFrame(rng.standard_normal((200, 3)) + rng.standard_normal((200, 1)),
-        ...                  columns=["a", "b", "c"])
-        >>> res = ir.fit("f =~ a + b + c", data=x, information="observed")
-        >>> A = res._problem.observed_information(res.theta)  # the SEs are √diag(A⁻¹/N)
-        >>> bool(np.allclose(np.sqrt(np.diag(np.linalg.inv(A)) / res.nobs),
-        ...                  res.params.loc[res.params["se"] > 0, "se"]))
+        >>> import numpy as np, im_research as ir
+        >>> from im_research.synthetic.simulate import PopulationModel, draw
+        >>> pop = PopulationModel(loadings={"f": {"a": .8, "b": .7, "c": .6}})
+        >>> data = draw(pop, n=250, seed=5).data
+        >>> res = ir.fit("f =~ a + b + c", data=data, information="observed")
+        >>> A = res._problem.observed_information(res.theta)
+        >>> se = np.sqrt(np.diag(np.linalg.inv(A)) / res.nobs)  # the reported SEs
+        >>> bool(np.allclose(se, res.params.loc[res.params["se"] > 0, "se"]))
         True
         """
         H = np.zeros((self.npar, self.npar))
