@@ -484,6 +484,12 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
         columns=table_columns(records))
     result.warnings.extend(scale_warnings)
     result._n_eq = n_eq
+    # what the standard errors rest on (standardized residuals follow the same choices)
+    result._se_basis = {
+        "information": information or own,
+        "se": se or {"MLR": "robust.huber.white", "MLM": "robust.sem", "MLMV": "robust.sem",
+                     "MLMVS": "robust.sem", "MLF": "first.order"}.get(estimator, "standard"),
+        "plain": cons is None and cluster is None and not wishart and estimator not in _LS}
     if not converged:
         if I is not None and np.all(np.isfinite(I)):  # a flat direction explains it
             if cons is None:

@@ -14,12 +14,12 @@ import warnings
 import numpy as np
 import pandas as pd
 from scipy import special as _special
-from scipy.linalg import block_diag
 from scipy.linalg import lapack as _lapack
 
 from ..errors import HeywoodWarning, IdentificationError
 from .fitmeasures import compute_fit_measures
 from .missing import independence_loglik, x_fiml_loglik, x_marginal_loglik
+from .mlm import _gamma as _adf_gamma
 from .mlm import mean_var_measures
 from .modindices import modification_indices
 from .ram import small_inv
@@ -426,57 +426,95 @@ class SEMResult:
                     raise ValueError("standardized residuals use normal-theory standard "
                                      "errors and are not defined for WLSMV fits; use "
                                      "type='cor' (polychoric minus implied correlations)")
-                M = self._standardized_residuals(g, R, Sigma)
+                if g == 0:
+                    z_all = self._standardized_residuals()
+                M = z_all[g]
             else:
                 raise ValueError("type must be 'raw', 'cor' or 'standardized'")
             out.append(M)
         return self._group_frame(out, "cov")
 
-    def _standardized_residuals(self, g, R, Sigma):
-        """lavaan's standardized residuals (``residuals(fit, type = "standardized")``):
-        raw residuals over the square root of their asymptotic variance
-        ``Q Γ(S) Q' / N_g`` with ``Q = I − w_g Δ I⁻¹ Δ' A1``, Γ(S) the normal-theory
-        covariance of the sample moments at S (lavaan's "unstructured" h1: the inverse
-        of the h1 information at S), A1 the h1 information at the implied moments (both
-        without the moments of fixed covariates) and I the expected information; a
-        residual below 1e-5 in absolute value is divided by 1, as lavaan does."""
-        if self._robust is not None or self.missing != "listwise" or self.estimator != "ML":
+    def _standardized_residuals(self):
+        """lavaan's standardized residuals (``residuals(fit, type = "standardized")``),
+        one matrix per group: raw residuals over the square root of their asymptotic
+        variance ``Q Γ Q'`` with ``Q = I − w_g Δ_g A0⁻¹ Δ_g' A1_g``, where
+
+        - Γ is the covariance of the sample moments at the sample moments ("unstructured"
+          h1): normal theory, Γ(S)/N_g, for standard SEs; the fourth-moment (ADF)
+          estimate for robust ones (MLR, MLM);
+        - A1 is the h1 information at the implied moments, expected or observed as the
+          SEs are, and A0 = Σ_g w_g Δ_g' A1_g Δ_g;
+        - the moments of fixed covariates are left out (lavaan zeroes them), and a
+          residual below 1e-5 in absolute value is divided by 1.
+        """
+        basis = getattr(self, "_se_basis", None) or {}
+        robust = basis.get("se") in ("robust.huber.white", "robust.sem")
+        x_names = self._info.ov_x if self.fixed_x else []
+        if (not basis.get("plain") or self.missing != "listwise"
+                or basis.get("se") not in ("standard", "robust.huber.white", "robust.sem")
+                or (robust and x_names)):
             raise NotImplementedError(
-                "standardized residuals are computed as lavaan does for estimator='ML' with "
-                "complete data and the expected information so far; use type='cor' (or "
-                "'raw'), or refit with estimator='ML'")
-        st = self._stats[g]
-        p = len(Sigma)
+                "standardized residuals are computed as lavaan does for ML, MLR and MLM "
+                "with complete data (robust ones without fixed covariates) so far; use "
+                "type='cor' (or 'raw'), or refit with estimator='ML'")
+        observed = basis["information"] == "observed"
+        p = len(self.observed)
         rows, cols = np.tril_indices(p)
-        c = np.where(rows == cols, 1.0, 2.0)
+        dup = np.where(rows == cols, 2.0, 1.0)
 
-        def h1_information(M):  # 0.5 D'(M^-1 (x) M^-1) D, means block M^-1 first
-            Mi = small_inv(M)
-            cov = 0.25 * np.outer(c, c) * (Mi[rows][:, rows] * Mi[cols][:, cols]
-                                           + Mi[rows][:, cols] * Mi[cols][:, rows])
-            return block_diag(Mi, cov) if st.mean is not None else cov
+        def sym_kron(A, B):  # D'(A (x) B) D for symmetric A, B, vech by vech
+            T = (A[rows][:, rows] * B[cols][:, cols] + A[rows][:, cols] * B[cols][:, rows]
+                 + A[cols][:, rows] * B[rows][:, cols] + A[cols][:, cols] * B[rows][:, rows])
+            return T / np.outer(dup, dup)
 
-        # fixed covariates: their own moments carry no information (lavaan zeroes them)
-        x = np.isin(np.arange(p), [self.observed.index(v) for v in self._info.ov_x]
-                    if self.fixed_x else [])
+        def h1_information(Sigma, mu, st, at_sample=False):
+            """Per unit, means first: expected 0.5 D'(K (x) K) D and K; observed (at the
+            implied moments) D'(K (x) (K W K - K/2)) D, K, and K E_b K d across."""
+            K = small_inv(Sigma)
+            if not observed or at_sample:  # at the sample moments the two coincide
+                cov, cross, mean = 0.5 * sym_kron(K, K), None, K
+            else:
+                d = st.mean - mu if st.mean is not None else np.zeros(p)
+                u = K @ d
+                M = K @ (st.cov + np.outer(d, d)) @ K - 0.5 * K
+                cov = 0.5 * (sym_kron(K, M) + sym_kron(M, K))
+                cross = (K[:, rows] * u[cols] + K[:, cols] * u[rows]) / dup
+                mean = K
+            if st.mean is None:
+                return cov
+            cross = np.zeros((p, len(rows))) if cross is None else cross
+            return np.block([[mean, cross], [cross.T, cov]])
+
+        x = np.isin(np.arange(p), [self.observed.index(v) for v in x_names])
         keep = ~(x[rows] & x[cols])
-        if st.mean is not None:
-            keep = np.concatenate([~x, keep])
-        A1 = np.where(np.outer(keep, keep), h1_information(Sigma), 0.0)
-        acov_obs = np.zeros_like(A1)  # "unstructured": the h1 information at S, inverted
-        acov_obs[np.ix_(keep, keep)] = small_inv(h1_information(st.cov)[np.ix_(keep, keep)])
-        acov_obs /= st.nobs
-        _, _, dS, dm, _ = self._rams[g].delta(self.theta)
-        Delta = dS[:, rows, cols].T
-        if st.mean is not None:
-            Delta = np.vstack([dm.T, Delta])
-        est = (st.nobs / self.nobs) * Delta @ small_inv(self._information) @ Delta.T
-        Q = np.eye(len(Delta)) - est @ A1
-        var = np.diag(Q @ acov_obs @ Q.T)[-len(rows):]
-        se = np.full((p, p), np.nan)
-        se[rows, cols] = se[cols, rows] = np.sqrt(np.where(var >= 0, var, np.nan))
-        se = np.where(np.abs(R) < 1e-5, 1.0, se)
-        return R / se
+        parts = []
+        for g, st in enumerate(self._stats):
+            Sigma, mu = self._implied[g]
+            k = np.concatenate([~x, keep]) if st.mean is not None else keep
+            A1 = np.where(np.outer(k, k), h1_information(Sigma, mu, st), 0.0)
+            if robust:
+                acov = _adf_gamma(st.data.to_numpy(float), st.mean is not None, rows,
+                                  cols) / st.nobs
+            else:
+                acov = np.zeros_like(A1)
+                acov[np.ix_(k, k)] = small_inv(
+                    h1_information(st.cov, st.mean, st, at_sample=True)[np.ix_(k, k)]
+                ) / st.nobs
+            _, _, dS, dm, _ = self._rams[g].delta(self.theta)
+            Delta = dS[:, rows, cols].T
+            if st.mean is not None:
+                Delta = np.vstack([dm.T, Delta])
+            parts.append((st.nobs / self.nobs, Delta, A1, acov))
+        A0_inv = small_inv(sum(w * D.T @ A1 @ D for w, D, A1, _ in parts))
+        out = []
+        for g, (w, Delta, A1, acov) in enumerate(parts):
+            Q = np.eye(len(Delta)) - w * Delta @ A0_inv @ Delta.T @ A1
+            var = np.diag(Q @ acov @ Q.T)[-len(rows):]
+            se = np.full((p, p), np.nan)
+            se[rows, cols] = se[cols, rows] = np.sqrt(np.where(var >= 0, var, np.nan))
+            R = self._stats[g].cov - self._implied[g][0]
+            out.append(R / np.where(np.abs(R) < 1e-5, 1.0, se))
+        return out
 
     # presentation -----------------------------------------------------------------------
     _SECTIONS = [("=~", "Latent variables"), ("~", "Regressions"), ("~~cov", "Covariances"),

@@ -1,7 +1,8 @@
 """Residual covariances equal lavaan 0.6-14's ``residuals(fit, type = ...)``.
 
-References: tests/reference/residuals_*.json (tests/reference/R/residuals.R). Raw and
-correlation residuals to 1e-5; standardized residuals (numbers of order 1-5) to 1e-3.
+References: tests/reference/residuals_*.json (tests/reference/R/residuals.R): ML, MLR, MLM
+and the observed information, with and without means, fixed covariates and groups. Raw
+and correlation residuals to 1e-5; standardized residuals (numbers of order 1-5) to 1e-3.
 """
 
 import numpy as np
@@ -18,6 +19,16 @@ CASES = {
     "residuals_mimic": ("HolzingerSwineford1939.csv", {}),
     "residuals_hs_groups": ("HolzingerSwineford1939.csv",
                             {"group": "school", "group_equal": ["loadings"]}),
+    # robust SEs: the moments' covariance from fourth moments; MLR and information=
+    # "observed": the h1 information observed at the implied moments
+    "residuals_hs_mlr": ("HolzingerSwineford1939.csv", {"estimator": "MLR"}),
+    "residuals_hs_mlr_means": ("HolzingerSwineford1939.csv",
+                               {"estimator": "MLR", "meanstructure": True}),
+    "residuals_poldem_mlr": ("PoliticalDemocracy.csv", {"estimator": "MLR"}),
+    "residuals_hs_mlm": ("HolzingerSwineford1939.csv", {"estimator": "MLM"}),
+    "residuals_hs_observed": ("HolzingerSwineford1939.csv", {"information": "observed"}),
+    "residuals_hs_groups_mlr": ("HolzingerSwineford1939.csv",
+                                {"group": "school", "estimator": "MLR"}),
 }
 TOL = {"raw": 1e-5, "cor": 1e-5, "standardized": 1e-3}
 
@@ -39,11 +50,14 @@ def test_residuals_equal_lavaan(name, kind):
         assert np.max(np.abs(mine.to_numpy() - lav.to_numpy())) < TOL[kind], group
 
 
-def test_standardized_residuals_outside_ml_are_refused():
+def test_standardized_residuals_lavaan_does_not_define_here_are_refused():
     hs = load_reference_data("HolzingerSwineford1939.csv")
     model = load_reference("residuals_hs")["model_syntax"]
-    for kw in ({"estimator": "MLR"}, {"missing": "fiml"}, {"information": "observed"}):
-        res = ir.fit(model, data=hs, **kw)
-        with pytest.raises(NotImplementedError, match="estimator='ML'"):
+    mimic = load_reference("residuals_mimic")["model_syntax"]
+    for m, kw in ((model, {"missing": "fiml"}), (model, {"estimator": "MLF"}),
+                  (model, {"estimator": "ULS"}), (mimic, {"estimator": "MLR"}),
+                  (model, {"estimator": "MLR", "cluster": "school"})):
+        res = ir.fit(m, data=hs, **kw)
+        with pytest.raises(NotImplementedError, match="standardized residuals are computed"):
             res.residuals(type="standardized")
-        assert res.residuals(type="cor").shape == (9, 9)  # the others stay available
+        assert res.residuals(type="cor").shape == (len(res.observed),) * 2  # still there
