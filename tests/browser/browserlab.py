@@ -112,6 +112,29 @@ def pick_in_dropdown(page, option, shows, hides=(), first_shows=(), first_hides=
         box.screenshot(path=str(shot))
 
 
+def press_on_slider(slider, key, times=1, tries=3):
+    """Focus the handle of an ipywidgets ``slider`` (a ``.widget-slider`` locator) and
+    press ``key`` ``times`` times, as a student does with the keyboard; return the
+    slider's readout. The readout must change: under load a click can land before the
+    handle takes focus (then no press registers), so the presses are repeated (up to
+    ``tries`` times) until they do."""
+    readout = slider.locator(".widget-readout").first
+    handle = slider.locator(".noUi-handle").first
+    before = readout.inner_text()
+    for _ in range(tries):
+        handle.click()
+        for _ in range(times):
+            handle.press(key)
+        try:
+            slider.page.wait_for_function("([el, t]) => el.innerText !== t",
+                                          arg=[readout.element_handle(), before],
+                                          timeout=10_000)
+            return readout.inner_text()
+        except Exception:  # noqa: BLE001 (playwright's TimeoutError: press again)
+            continue
+    raise AssertionError(f"pressing {key!r} on the slider left its readout at {before!r}")
+
+
 def screenshot_notebook(page, folder: Path, stem: str) -> list[Path]:
     """Screenshots of the whole notebook, one viewport at a time (JupyterLab scrolls the
     notebook inside a panel, so a full-page screenshot would show one screen only)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browserlab import lesson_in_chromium, pick_in_dropdown, widget_box
+from browserlab import lesson_in_chromium, pick_in_dropdown, press_on_slider, widget_box
 
 
 def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, browser,
@@ -26,10 +26,7 @@ def test_lesson01_runs_and_its_widgets_respond_in_chromium(lab, shots, browser,
         out = box.locator(".widget-output").first
         out.locator("tbody tr").first.wait_for(timeout=60_000)
         rows_before = out.locator("tbody tr").count()
-        handle = box.locator(".noUi-handle").first
-        handle.click()
-        for _ in range(8):
-            handle.press("ArrowRight")
+        press_on_slider(box.locator(".widget-slider").first, "ArrowRight", times=8)
         page.wait_for_function(
             "([el, n]) => el.querySelectorAll('tbody tr').length < n",
             arg=[out.element_handle(), rows_before], timeout=120_000)

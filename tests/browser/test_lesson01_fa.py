@@ -5,7 +5,7 @@ widgets respond."""
 from __future__ import annotations
 
 import nbformat
-from browserlab import JS_NB, ROOT, lesson_in_chromium, svg_figures, widget_box
+from browserlab import JS_NB, ROOT, lesson_in_chromium, press_on_slider, svg_figures, widget_box
 
 NOTEBOOK = "fa/01_service_profit_chain.ipynb"
 
@@ -72,10 +72,7 @@ def test_persian_lesson01_reads_right_to_left_and_its_widgets_respond(lab, shots
         out = box.locator(".widget-output").first
         out.locator("tbody tr").first.wait_for(timeout=60_000)
         rows_before = out.locator("tbody tr").count()
-        handle = box.locator(".noUi-handle").first
-        handle.click()
-        for _ in range(8):
-            handle.press("ArrowRight")
+        press_on_slider(box.locator(".widget-slider").first, "ArrowRight", times=8)
         page.wait_for_function(
             "([el, n]) => el.querySelectorAll('tbody tr').length < n",
             arg=[out.element_handle(), rows_before], timeout=120_000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browserlab import JS_NB, lesson_in_chromium, widget_box
+from browserlab import JS_NB, lesson_in_chromium, press_on_slider, widget_box
 
 
 def test_lesson02_runs_and_its_careless_screen_responds_in_chromium(lab, shots, browser,
@@ -22,9 +22,7 @@ def test_lesson02_runs_and_its_careless_screen_responds_in_chromium(lab, shots, 
         page.wait_for_function("el => el.innerText.includes('Suspect: 16,')",
                                arg=out.element_handle(), timeout=60_000)
         rows_before = out.locator("tbody tr").count()
-        handle = box.locator(".widget-slider").nth(3).locator(".noUi-handle").first
-        handle.click()
-        handle.press("ArrowRight")
+        press_on_slider(box.locator(".widget-slider").nth(3), "ArrowRight")
         page.wait_for_function(
             "([el, n]) => !el.innerText.includes('Suspect: 16,')"
             " && el.querySelectorAll('tbody tr').length < n",

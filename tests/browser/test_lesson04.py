@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browserlab import JS_NB, lesson_in_chromium, widget_box
+from browserlab import JS_NB, lesson_in_chromium, press_on_slider, widget_box
 
 
 def test_lesson04_runs_and_its_simulation_lab_responds_in_chromium(lab, shots, browser,
@@ -25,9 +25,7 @@ def test_lesson04_runs_and_its_simulation_lab_responds_in_chromium(lab, shots, b
                                " && el.querySelectorAll('img, svg').length >= 2",
                                arg=out.element_handle(), timeout=60_000)
         before = out.locator("table").nth(1).inner_text()
-        handle = box.locator(".widget-slider").nth(3).locator(".noUi-handle").first
-        handle.click()
-        handle.press("ArrowRight")
+        assert press_on_slider(box.locator(".widget-slider").nth(3), "ArrowRight") == "150"
         page.wait_for_function("el => el.innerText.includes('One study of n = 150')"
                                " && el.querySelectorAll('img, svg').length >= 2",
                                arg=out.element_handle(), timeout=120_000)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from browserlab import lesson_in_chromium, svg_figures, widget_box
+from browserlab import lesson_in_chromium, press_on_slider, svg_figures, widget_box
 
 
 def test_lesson05_runs_and_its_likert_explorer_responds_in_chromium(lab, shots, browser,
@@ -32,9 +32,6 @@ def test_lesson05_runs_and_its_likert_explorer_responds_in_chromium(lab, shots, 
         box.screenshot(path=str(shots / "lesson05_likert_explorer_moved.png"))
 
         # and the skew slider
-        handle = box.locator(".widget-slider", has_text="skew").locator(".noUi-handle").first
-        handle.click()
-        for _ in range(4):
-            handle.press("ArrowRight")
+        press_on_slider(box.locator(".widget-slider", has_text="skew"), "ArrowRight", times=4)
         page.wait_for_function("el => el.innerText.includes('2 categories, skew 1.00')",
                                arg=out.element_handle(), timeout=300_000)
