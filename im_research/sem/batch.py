@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .ml import BFGS_SWITCH, STEP_TOL
+
 __all__ = ["BatchML"]
 
 
@@ -129,10 +131,10 @@ class BatchML:
         estimates, or None with ``need_info=False``).
 
         Fisher scoring while a sample is far from its optimum; once its gradient is small
-        (max < 3e-2), BFGS started from that sample's information, as
+        (max < ``ml.BFGS_SWITCH``), BFGS started from that sample's information, as
         :func:`~im_research.sem.ml.fisher_scoring` does for one fit: the quasi-Newton
         steps pick up the curvature misfit adds and need no information. A sample is done
-        when its quasi-Newton step falls below 1e-6 relative (the step is taken).
+        when its quasi-Newton step falls below ``ml.STEP_TOL`` relative (taken).
         """
         Bsz = cov.shape[0]
         theta = np.broadcast_to(theta0, (Bsz, self.k)).copy()
@@ -148,7 +150,7 @@ class BatchML:
             if not len(idx):
                 break
             gmax = np.max(np.abs(g[idx]), axis=1)
-            start = idx[~bfgs[idx] & (gmax < 3e-2)]
+            start = idx[~bfgs[idx] & (gmax < BFGS_SWITCH)]
             if len(start):
                 try:
                     H[start] = np.linalg.inv(2 * I[start])
@@ -162,8 +164,8 @@ class BatchML:
                 step[quasi] = -np.einsum("bij,bj->bi", H[idx[quasi]], gi[quasi])
                 # the quasi-Newton step is the remaining error: take it and stop (as
                 # fisher_scoring); the information, if needed, is evaluated there below
-                finish = quasi & (gmax < 1e-6) & (np.max(
-                    np.abs(step) / (1 + np.abs(theta[idx])), axis=1) < 1e-6)
+                finish = quasi & (gmax < STEP_TOL) & (np.max(
+                    np.abs(step) / (1 + np.abs(theta[idx])), axis=1) < STEP_TOL)
                 if finish.any():
                     theta[idx[finish]] += step[finish]
                     converged[idx[finish]] = True

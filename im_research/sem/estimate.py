@@ -60,6 +60,9 @@ __all__ = ["fit", "growth"]
 _ESTIMATORS = ("ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF", "GLS", "ULS", "WLS", "DWLS")
 _LS = ("GLS", "ULS", "WLS", "DWLS")
 _MLM_TESTS = {"MLM": "satorra.bentler", "MLMV": "scaled.shifted", "MLMVS": "mean.var.adjusted"}
+# lavaan's se= of each estimator (the rest: "standard")
+_DEFAULT_SE = {"MLR": "robust.huber.white", "MLM": "robust.sem", "MLMV": "robust.sem",
+               "MLMVS": "robust.sem", "MLF": "first.order"}
 _MISSING = ("listwise", "fiml", "ml.x")
 _SE = (None, "standard", "robust.sem", "robust.huber.white", "none")
 _TESTS = (None, "standard", "satorra.bentler", "scaled.shifted", "mean.var.adjusted",
@@ -487,8 +490,7 @@ def fit(model, data=None, *, cov=None, nobs=None, means=None, sd=None, estimator
     # what the standard errors rest on (standardized residuals follow the same choices)
     result._se_basis = {
         "information": information or own,
-        "se": se or {"MLR": "robust.huber.white", "MLM": "robust.sem", "MLMV": "robust.sem",
-                     "MLMVS": "robust.sem", "MLF": "first.order"}.get(estimator, "standard"),
+        "se": se or _DEFAULT_SE.get(estimator, "standard"),
         "plain": cons is None and cluster is None and not wishart and estimator not in _LS}
     if not converged:
         if I is not None and np.all(np.isfinite(I)):  # a flat direction explains it

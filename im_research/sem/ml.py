@@ -143,6 +143,14 @@ class MLProblem:
         return 0.25 * (H + H.T)
 
 
+# Fisher scoring hands over to BFGS below this max |gradient of F| (scoring contracts only
+# linearly when the model misfits), and a quasi-Newton step below STEP_TOL relative to
+# 1 + |theta| (with max |gradient| < STEP_TOL) is the remaining error: taken, then done.
+# BatchML uses the same rule for its stacks of refits.
+BFGS_SWITCH = 3e-2
+STEP_TOL = 1e-6
+
+
 def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=True,
                     final_info=True):
     """Minimise F from ``theta0``. Returns (theta, F, grad, info, ok, iterations, message).
@@ -164,12 +172,11 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
     it = 0
     H_inv = None  # BFGS inverse Hessian, started from the Fisher information
     stalled = 0  # successive steps cut below 1/64: scoring is running along a ridge
+    gmax = np.max(np.abs(g))
     for it in range(1, max_iter + 1):
         # Fisher scoring far from the optimum; near it, BFGS started from the expected
-        # information picks up the curvature that misfit adds (superlinear convergence,
-        # where scoring contracts only linearly when the model misfits)
-        gmax = np.max(np.abs(g))
-        use_bfgs = bfgs and gmax < 3e-2
+        # information picks up the curvature that misfit adds (superlinear convergence)
+        use_bfgs = bfgs and gmax < BFGS_SWITCH
         if use_bfgs and H_inv is None:
             try:
                 H_inv = _ram.small_inv(2 * I)
@@ -177,7 +184,7 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
                 use_bfgs = False
         if use_bfgs:
             step = -H_inv @ g
-            if gmax < 1e-6 and np.max(np.abs(step) / (1 + np.abs(theta))) < 1e-6:
+            if gmax < STEP_TOL and np.max(np.abs(step) / (1 + np.abs(theta))) < STEP_TOL:
                 # the quasi-Newton step is the remaining error: take it and finish with
                 # the one evaluation (with the information) that the estimates need
                 cand = theta + step
@@ -213,8 +220,8 @@ def fisher_scoring(problem: MLProblem, theta0, max_iter=500, tol=1e-10, bfgs=Tru
                          + (rho * rho * (y_k @ Hy) + rho) * np.outer(s_k, s_k))
             Ic = I
         theta, F, g, I = cand, Fc, gc, Ic
-        gnew = np.max(np.abs(g))
-        if gnew < tol or (dF < 1e-15 and gnew < 1e-6):
+        gmax = np.max(np.abs(g))
+        if gmax < tol or (dF < 1e-15 and gmax < 1e-6):
             if use_bfgs and final_info:
                 I = problem.evaluate(theta)[2]
             return theta, F, g, I, True, it, "converged"

@@ -408,30 +408,25 @@ class SEMResult:
         >>> bool((z.abs() < 3).all().all())  # no local misfit in a correct model
         True
         """
+        if type == "standardized":
+            if self.estimator in ("GLS", "ULS", "WLS", "DWLS"):
+                raise NotImplementedError(
+                    "standardized residuals are computed for ML-type fits only; use "
+                    "type='cor' or refit with estimator='ML'")
+            if self.estimator == "WLSMV":
+                raise ValueError("standardized residuals use normal-theory standard "
+                                 "errors and are not defined for WLSMV fits; use "
+                                 "type='cor' (polychoric minus implied correlations)")
+            return self._group_frame(self._standardized_residuals(), "cov")
+        if type not in ("raw", "cor"):
+            raise ValueError("type must be 'raw', 'cor' or 'standardized'")
         out = []
-        for g, (st, (Sigma, _)) in enumerate(zip(self._stats, self._implied)):
-            R = st.cov - Sigma
+        for st, (Sigma, _) in zip(self._stats, self._implied):
             if type == "raw":
-                M = R
-            elif type == "cor":
-                sd = np.sqrt(np.diag(st.cov))
-                sds = np.sqrt(np.diag(Sigma))
-                M = st.cov / np.outer(sd, sd) - Sigma / np.outer(sds, sds)
-            elif type == "standardized":
-                if self.estimator in ("GLS", "ULS", "WLS", "DWLS"):
-                    raise NotImplementedError(
-                        "standardized residuals are computed for ML-type fits only; use "
-                        "type='cor' or refit with estimator='ML'")
-                if self.estimator == "WLSMV":
-                    raise ValueError("standardized residuals use normal-theory standard "
-                                     "errors and are not defined for WLSMV fits; use "
-                                     "type='cor' (polychoric minus implied correlations)")
-                if g == 0:
-                    z_all = self._standardized_residuals()
-                M = z_all[g]
+                out.append(st.cov - Sigma)
             else:
-                raise ValueError("type must be 'raw', 'cor' or 'standardized'")
-            out.append(M)
+                sd, sds = np.sqrt(np.diag(st.cov)), np.sqrt(np.diag(Sigma))
+                out.append(st.cov / np.outer(sd, sd) - Sigma / np.outer(sds, sds))
         return self._group_frame(out, "cov")
 
     def _standardized_residuals(self):
